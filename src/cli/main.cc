@@ -1,0 +1,36 @@
+// strata: back up Kafka and ZooKeeper to an object store, and restore them.
+// main parses the command line, runs one subcommand and turns its Status into an exit code.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+
+#include "cli/exit_codes.h"
+#include "core/log.h"
+#include "core/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "strata backs up Apache Kafka topics and ZooKeeper trees to S3-compatible object\n"
+      "stores or a local directory, and restores them into a new cluster."};
+  app.name("strata");
+  app.set_version_flag("-V,--version", std::string("strata ") + std::string(strata::Version()));
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->envname("STRATA_LOG_LEVEL")
+      ->capture_default_str();
+  app.footer(strata::cli::ExitCodeHelp());
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 signals --help/--version with a "success" ParseError.
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : strata::cli::kExitUsage;
+  }
+  if (!strata::log::Configure(log_level, strata::log::Format::kText)) {
+    std::fprintf(stderr, "strata: error: --log-level: unknown level \"%s\"\n", log_level.c_str());
+    return strata::cli::kExitUsage;
+  }
+  std::fputs(app.help().c_str(), stdout);
+  return 0;
+}
