@@ -1,0 +1,213 @@
+#include "kafka/rd_util.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "kafka/log.h"
+
+namespace strata::kafka {
+
+bool IsSecretProperty(const std::string& name) {
+  std::string n = name;
+  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const char* word : {"password", "secret", "jaas", "token", "key.pem", "keystore", "credential"}) {
+    if (n.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+namespace internal {
+
+Status FromKafka(rd_kafka_resp_err_t err, std::string_view what) {
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return OkStatus();
+  std::string msg = fmt::format("{}: {} ({})", what, rd_kafka_err2str(err), rd_kafka_err2name(err));
+  switch (err) {
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+      return DeadlineExceededError(std::move(msg));
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+    case RD_KAFKA_RESP_ERR__RESOLVE:
+    case RD_KAFKA_RESP_ERR__WAIT_COORD:
+    case RD_KAFKA_RESP_ERR__QUEUE_FULL:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_NOT_COORDINATOR:
+    case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS:
+    case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+    case RD_KAFKA_RESP_ERR_NOT_CONTROLLER:
+    case RD_KAFKA_RESP_ERR_KAFKA_STORAGE_ERROR:
+    case RD_KAFKA_RESP_ERR_FETCH_SESSION_ID_NOT_FOUND:
+    case RD_KAFKA_RESP_ERR_THROTTLING_QUOTA_EXCEEDED:
+      return UnavailableError(std::move(msg));
+    case RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS:
+    case RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID:
+    case RD_KAFKA_RESP_ERR__STATE:
+      return AbortedError(std::move(msg));
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+    case RD_KAFKA_RESP_ERR__NOENT:
+    case RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND:
+      return NotFoundError(std::move(msg));
+    case RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS:
+      return AlreadyExistsError(std::move(msg));
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_DELEGATION_TOKEN_AUTHORIZATION_FAILED:
+      return PermissionDeniedError(std::move(msg));
+    case RD_KAFKA_RESP_ERR__AUTHENTICATION:
+    case RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED:
+    case RD_KAFKA_RESP_ERR__SSL:
+      return UnauthenticatedError(std::move(msg));
+    case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
+    case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
+      return OutOfRangeError(std::move(msg));
+    case RD_KAFKA_RESP_ERR__INVALID_ARG:
+    case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:
+    case RD_KAFKA_RESP_ERR_INVALID_PARTITIONS:
+    case RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR:
+    case RD_KAFKA_RESP_ERR_INVALID_CONFIG:
+    case RD_KAFKA_RESP_ERR_INVALID_REQUEST:
+    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
+      return err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT ? DeadlineExceededError(std::move(msg))
+                                                      : InvalidArgumentError(std::move(msg));
+    case RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION:
+    case RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE:
+      return FailedPreconditionError(std::move(msg));
+    case RD_KAFKA_RESP_ERR__FATAL:
+    case RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER:
+    case RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH:
+    case RD_KAFKA_RESP_ERR_PRODUCER_FENCED:
+      return AbortedError(std::move(msg));
+    default:
+      return UnknownError(std::move(msg));
+  }
+}
+
+Status FromKafkaError(rd_kafka_error_t* error, std::string_view what) {
+  if (error == nullptr) return OkStatus();
+  Status s = FromKafka(rd_kafka_error_code(error), what);
+  std::string detail = rd_kafka_error_string(error);
+  bool retriable = rd_kafka_error_is_retriable(error);
+  bool fatal = rd_kafka_error_is_fatal(error);
+  rd_kafka_error_destroy(error);
+  StatusCode code = s.code();
+  if (fatal) code = StatusCode::kAborted;
+  else if (retriable) code = StatusCode::kUnavailable;
+  return Status(code, fmt::format("{}: {}", what, detail));
+}
+
+void ErrorSink::Record(rd_kafka_resp_err_t err, const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  last_ = reason;
+  if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED) {
+    auth_failed_ = true;
+  }
+}
+
+std::string ErrorSink::Last() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_;
+}
+
+bool ErrorSink::auth_failed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return auth_failed_;
+}
+
+void HandleDeleter::operator()(rd_kafka_t* rk) const {
+  if (rk != nullptr) rd_kafka_destroy(rk);
+}
+
+namespace {
+
+void OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  auto* sink = static_cast<ErrorSink*>(opaque);
+  sink->Record(static_cast<rd_kafka_resp_err_t>(err), reason);
+  Log().debug("librdkafka: {}: {}", rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)), reason);
+}
+
+void OnLog(const rd_kafka_t*, int level, const char* fac, const char* buf) {
+  // librdkafka's syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug. Its own errors
+  // reach us through OnError too, so keep its chatter at debug unless it is a warning.
+  if (level <= 4) {
+    Log().debug("librdkafka {}: {}", fac, buf);
+  } else {
+    Log().trace("librdkafka {}: {}", fac, buf);
+  }
+}
+
+Status Set(rd_kafka_conf_t* conf, const std::string& name, const std::string& value) {
+  std::array<char, 512> err{};
+  if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), err.data(), err.size()) != RD_KAFKA_CONF_OK) {
+    // Never echo the value: it may be a secret.
+    return InvalidArgumentError(fmt::format("Kafka client property \"{}\": {}", name, err.data()));
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<Handle> NewHandle(rd_kafka_type_t type, const ClientOptions& options,
+                         const std::vector<std::pair<std::string, std::string>>& overrides,
+                         const std::function<void(rd_kafka_conf_t*)>& customize) {
+  if (options.bootstrap_servers.empty()) {
+    return InvalidArgumentError("no Kafka bootstrap server given (--bootstrap-server HOST:PORT)");
+  }
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  auto fail = [conf](Status s) {
+    rd_kafka_conf_destroy(conf);
+    return s;
+  };
+  Handle handle;
+  for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
+           {"bootstrap.servers", options.bootstrap_servers},
+           {"client.id", "strata"},
+           // Connection failures surface through OnError quickly instead of being retried
+           // silently forever.
+           {"reconnect.backoff.max.ms", "2000"},
+           {"log.connection.close", "false"}}) {
+    Status s = Set(conf, k, v);
+    if (!s.ok()) return fail(s);
+  }
+  for (const auto& [k, v] : options.properties) {
+    Status s = Set(conf, k, v);
+    if (!s.ok()) return fail(s);
+  }
+  for (const auto& [k, v] : overrides) {
+    Status s = Set(conf, k, v);
+    if (!s.ok()) return fail(s);
+  }
+  rd_kafka_conf_set_opaque(conf, handle.errors.get());
+  rd_kafka_conf_set_error_cb(conf, OnError);
+  rd_kafka_conf_set_log_cb(conf, OnLog);
+  if (customize) customize(conf);
+  std::array<char, 512> err{};
+  rd_kafka_t* rk = rd_kafka_new(type, conf, err.data(), err.size());
+  if (rk == nullptr) return fail(InvalidArgumentError(fmt::format("Kafka client: {}", err.data())));
+  handle.rk.reset(rk);  // rd_kafka_new took ownership of conf
+  return handle;
+}
+
+Status Explain(Status status, const ErrorSink& errors) {
+  std::string last = errors.Last();
+  if (status.ok() || last.empty()) return status;
+  StatusCode code = errors.auth_failed() ? StatusCode::kUnauthenticated : status.code();
+  return Status(code, status.message() + "; last client error: " + last);
+}
+
+}  // namespace internal
+}  // namespace strata::kafka

@@ -1,0 +1,50 @@
+#include "kafka/rd_util.h"
+
+#include <gtest/gtest.h>
+
+namespace strata::kafka {
+namespace {
+
+using internal::FromKafka;
+
+TEST(FromKafkaTest, MapsCodesToCallerActions) {
+  EXPECT_TRUE(FromKafka(RD_KAFKA_RESP_ERR_NO_ERROR, "x").ok());
+  EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR__TRANSPORT, "x").code(), StatusCode::kUnavailable);
+  EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR__TIMED_OUT, "x").code(), StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, "x").code(), StatusCode::kNotFound);
+  EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS, "x").code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED, "x").code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED, "x").code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE, "x").code(), StatusCode::kOutOfRange);
+}
+
+TEST(FromKafkaTest, MessageSaysWhatAndWhy) {
+  Status s = FromKafka(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, "metadata for \"orders\"");
+  EXPECT_NE(s.message().find("metadata for \"orders\""), std::string::npos);
+  EXPECT_NE(s.message().find("UNKNOWN_TOPIC_OR_PART"), std::string::npos);
+}
+
+TEST(ClientOptionsTest, SecretPropertiesAreRecognised) {
+  EXPECT_TRUE(IsSecretProperty("sasl.password"));
+  EXPECT_TRUE(IsSecretProperty("ssl.key.password"));
+  EXPECT_TRUE(IsSecretProperty("sasl.jaas.config"));
+  EXPECT_TRUE(IsSecretProperty("sasl.oauthbearer.client.secret"));
+  EXPECT_FALSE(IsSecretProperty("bootstrap.servers"));
+  EXPECT_FALSE(IsSecretProperty("sasl.mechanism"));
+}
+
+TEST(NewHandleTest, BadPropertyIsInvalidArgumentWithoutValue) {
+  ClientOptions o{"127.0.0.1:9", {{"no.such.property", "s3cr3t"}}};
+  auto h = internal::NewHandle(RD_KAFKA_PRODUCER, o, {});
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(h.status().message().find("s3cr3t"), std::string::npos);
+}
+
+TEST(NewHandleTest, MissingBootstrapIsInvalidArgument) {
+  auto h = internal::NewHandle(RD_KAFKA_PRODUCER, ClientOptions{}, {});
+  EXPECT_EQ(h.status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace strata::kafka

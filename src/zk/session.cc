@@ -1,0 +1,192 @@
+#include "zk/session.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
+#include "zk/log.h"
+#include "zk/zk_util.h"
+
+namespace strata::zk {
+
+using internal::FromZk;
+
+std::vector<Acl> OpenAcl() { return {Acl{ZOO_PERM_ALL, "world", "anyone"}}; }
+
+namespace {
+
+// The session state as the watcher last reported it.
+struct SessionState {
+  std::mutex mu;
+  std::condition_variable cv;
+  int state = 0;
+};
+
+void Watcher(zhandle_t*, int type, int state, const char*, void* ctx) {
+  if (type != ZOO_SESSION_EVENT) return;
+  auto* s = static_cast<SessionState*>(ctx);
+  {
+    std::lock_guard<std::mutex> lock(s->mu);
+    s->state = state;
+  }
+  s->cv.notify_all();
+}
+
+void LogLine(const char* message) { Log().debug("zookeeper client: {}", message); }
+
+// Encodes ACLs for the C client; the strings stay owned by `acls`.
+struct AclVector {
+  std::vector<::ACL> items;
+  ::ACL_vector vec{};
+  explicit AclVector(const std::vector<Acl>& acls) {
+    for (const auto& a : acls) {
+      items.push_back(::ACL{a.perms, ::Id{const_cast<char*>(a.scheme.c_str()), const_cast<char*>(a.id.c_str())}});
+    }
+    vec.count = static_cast<int32_t>(items.size());
+    vec.data = items.data();
+  }
+};
+
+int ModeFlags(CreateMode mode) {
+  switch (mode) {
+    case CreateMode::kPersistent: return ZOO_PERSISTENT;
+    case CreateMode::kEphemeral: return ZOO_EPHEMERAL;
+    case CreateMode::kPersistentSequential: return ZOO_PERSISTENT_SEQUENTIAL;
+    case CreateMode::kEphemeralSequential: return ZOO_EPHEMERAL_SEQUENTIAL;
+    case CreateMode::kContainer: return ZOO_CONTAINER;
+  }
+  return ZOO_PERSISTENT;
+}
+
+void AuthDone(int rc, const void* data) {
+  static_cast<std::promise<int>*>(const_cast<void*>(data))->set_value(rc);
+}
+
+}  // namespace
+
+struct Session::Impl {
+  std::string connect;
+  SessionState session;
+  zhandle_t* zh = nullptr;
+
+  ~Impl() {
+    if (zh != nullptr) zookeeper_close(zh);
+  }
+};
+
+Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Session::~Session() = default;
+
+const std::string& Session::connect() const { return impl_->connect; }
+
+Result<std::unique_ptr<Session>> Session::Connect(const SessionOptions& options, Deadline deadline) {
+  if (options.connect.empty()) return InvalidArgumentError("no ZooKeeper connect string given");
+  zoo_set_debug_level(ZOO_LOG_LEVEL_WARN);
+  auto impl = std::make_unique<Impl>();
+  impl->connect = options.connect;
+  errno = 0;
+  impl->zh = zookeeper_init2(options.connect.c_str(), Watcher, options.session_timeout_ms, nullptr,
+                             &impl->session, 0, LogLine);
+  if (impl->zh == nullptr) {
+    return InvalidArgumentError(fmt::format("ZooKeeper connect string \"{}\": {}", options.connect,
+                                            errno != 0 ? std::strerror(errno) : "rejected"));
+  }
+  {
+    SessionState& st = impl->session;
+    std::unique_lock<std::mutex> lock(st.mu);
+    bool connected = st.cv.wait_for(lock, std::chrono::milliseconds(deadline.RemainingMillis()), [&] {
+      return st.state == ZOO_CONNECTED_STATE || st.state == ZOO_AUTH_FAILED_STATE ||
+             st.state == ZOO_EXPIRED_SESSION_STATE;
+    });
+    if (!connected) {
+      return DeadlineExceededError(
+          fmt::format("connect to ZooKeeper {}: no server answered in time; check the address and that "
+                      "ZooKeeper is running",
+                      options.connect));
+    }
+    if (st.state != ZOO_CONNECTED_STATE) {
+      return UnavailableError(fmt::format("connect to ZooKeeper {}: session could not be established",
+                                          options.connect));
+    }
+  }
+  for (const auto& [scheme, credential] : options.auth) {
+    std::promise<int> done;
+    auto result = done.get_future();
+    int rc = zoo_add_auth(impl->zh, scheme.c_str(), credential.data(), static_cast<int>(credential.size()),
+                          AuthDone, &done);
+    if (rc == ZOK) {
+      if (result.wait_for(std::chrono::milliseconds(deadline.RemainingMillis())) != std::future_status::ready) {
+        // The completion still refers to `done`: closing the handle first runs it.
+        zookeeper_close(impl->zh);
+        impl->zh = nullptr;
+        return DeadlineExceededError(fmt::format("authenticate to ZooKeeper {} ({}): no answer", options.connect, scheme));
+      }
+      rc = result.get();
+    }
+    // Never include the credential in the message.
+    STRATA_RETURN_IF_ERROR(FromZk(rc, fmt::format("authenticate to ZooKeeper {} with scheme {}", options.connect, scheme)));
+  }
+  return std::unique_ptr<Session>(new Session(std::move(impl)));
+}
+
+Result<std::string> Session::Create(const std::string& path, const std::optional<Bytes>& data,
+                                    const std::vector<Acl>& acl, CreateMode mode) {
+  AclVector acls(acl);
+  std::string created(path.size() + 16, '\0');  // room for a sequence suffix
+  int rc = zoo_create(impl_->zh, path.c_str(), data ? data->data() : nullptr, data ? static_cast<int>(data->size()) : -1,
+                      &acls.vec, ModeFlags(mode), created.data(), static_cast<int>(created.size()));
+  STRATA_RETURN_IF_ERROR(FromZk(rc, fmt::format("create {}", path)));
+  created.resize(std::strlen(created.c_str()));
+  return created;
+}
+
+Result<Node> Session::Get(const std::string& path) {
+  // The buffer must hold the whole value; size it from the node's current length and
+  // retry if the value grew in between.
+  ::Stat st{};
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    int rc = zoo_exists(impl_->zh, path.c_str(), 0, &st);
+    STRATA_RETURN_IF_ERROR(FromZk(rc, fmt::format("get {}", path)));
+    int cap = st.dataLength + 1;
+    Bytes buf(static_cast<size_t>(cap), '\0');
+    int len = cap;
+    rc = zoo_get(impl_->zh, path.c_str(), 0, buf.data(), &len, &st);
+    STRATA_RETURN_IF_ERROR(FromZk(rc, fmt::format("get {}", path)));
+    if (len >= cap) continue;  // grew since zoo_exists: try again with the new size
+    Node node;
+    node.stat = internal::ToStat(st);
+    if (len >= 0) {
+      buf.resize(static_cast<size_t>(len));
+      node.data = std::move(buf);
+    }
+    return node;
+  }
+  return AbortedError(fmt::format("get {}: value kept changing size while being read", path));
+}
+
+Result<std::optional<Stat>> Session::Exists(const std::string& path) {
+  ::Stat st{};
+  int rc = zoo_exists(impl_->zh, path.c_str(), 0, &st);
+  if (rc == ZNONODE) return std::optional<Stat>();
+  STRATA_RETURN_IF_ERROR(FromZk(rc, fmt::format("exists {}", path)));
+  return std::optional<Stat>(internal::ToStat(st));
+}
+
+Result<std::vector<std::string>> Session::Children(const std::string& path) {
+  ::String_vector names{};
+  int rc = zoo_get_children(impl_->zh, path.c_str(), 0, &names);
+  STRATA_RETURN_IF_ERROR(FromZk(rc, fmt::format("list children of {}", path)));
+  std::vector<std::string> out(names.data, names.data + names.count);
+  deallocate_String_vector(&names);
+  return out;
+}
+
+Status Session::Delete(const std::string& path, int32_t version) {
+  return FromZk(zoo_delete(impl_->zh, path.c_str(), version), fmt::format("delete {}", path));
+}
+
+}  // namespace strata::zk
