@@ -66,6 +66,10 @@ class ObjectWriter {
  public:
   virtual ~ObjectWriter() = default;
   // Appends bytes. May block while earlier parts upload (that is what bounds memory).
+  // A transient error (IsTransient) means none of `data` was taken and the writer is still
+  // usable, so the same Append may be repeated (RetryingStore relies on this; without it a
+  // wrapper could not tell how much of a failed Append landed). After any other error the
+  // writer is broken: Commit fails, and the caller should Abort.
   virtual Status Append(ByteView data) = 0;
   // Makes the object visible. AlreadyExists if the writer was create-only and the key
   // appeared meanwhile. After Commit (OK or not) the writer accepts nothing more.
@@ -101,6 +105,7 @@ class ObjectStore {
 
   // Up to `max_keys` keys that start with `prefix` and sort after `start_after`, in
   // lexicographic byte order. Page on with start_after = last key returned.
+  // InvalidArgument if max_keys < 1 (a page of nothing could never make progress).
   virtual Result<ListPage> List(std::string_view prefix, std::string_view start_after,
                                 int max_keys = 1000, const CallOptions& call = {}) = 0;
 
