@@ -25,6 +25,8 @@ std::string_view StatusCodeName(StatusCode code) {
   return "Unknown";
 }
 
+std::ostream& operator<<(std::ostream& os, StatusCode code) { return os << StatusCodeName(code); }
+
 std::string Status::ToString() const {
   if (ok()) return "OK";
   std::string out(StatusCodeName(code_));

@@ -13,6 +13,7 @@
 // Status is a value type; copies are independent. Thread-compatible.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +42,8 @@ enum class StatusCode {
 
 // Returns the canonical name of `code`, e.g. "NotFound".
 std::string_view StatusCodeName(StatusCode code);
+// Prints the name (for test failure messages and logs).
+std::ostream& operator<<(std::ostream& os, StatusCode code);
 
 class [[nodiscard]] Status {
  public:
