@@ -263,7 +263,8 @@ Result<std::string> FormatAmzDate(std::chrono::system_clock::time_point now) {
     return InvalidArgumentError("SigV4: signing time outside years 1970-9999");
   }
   const hh_mm_ss hms(secs - day);
-  char buf[sizeof "YYYYMMDDTHHMMSSZ"];
+  // Room for any int the compiler can imagine, though the checks above bound every field.
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02dZ", y,
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
