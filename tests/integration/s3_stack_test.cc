@@ -32,6 +32,9 @@ Response Call(const std::string& method, const std::string& url, const std::stri
   std::string userpwd = env.Require("S3_ACCESS_KEY") + ":" + secret;
   std::string sigv4 = "aws:amz:" + env.Require("S3_REGION") + ":s3";
   curl_slist* headers = curl_slist_append(nullptr, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
+  // Without it curl sends a form content type, and s3proxy (Jetty) parses the body as
+  // form fields: the signature then covers a query string the client never sent.
+  headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(c, CURLOPT_AWS_SIGV4, sigv4.c_str());
