@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "storage/fault_injecting_store.h"
 #include "storage/store_conformance.h"
 
 namespace strata::storage {
@@ -230,6 +231,15 @@ TEST_F(LocalStoreTest, IfAbsentRaceAcrossTwoStoresOnOneDirectory) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(created.load(), 20);
   EXPECT_EQ(AllFiles(root_).size(), 20u);
+}
+
+TEST_F(LocalStoreTest, TruncatedPutLeavesNoFileBehind) {
+  ASSERT_TRUE(store().Put(Key("t/obj"), "old").ok());
+  FaultInjectingStore faulty(std::move(store_));
+  faulty.TruncateNextPut(4, UnavailableError("connection reset"));
+  EXPECT_EQ(faulty.Put(Key("t/obj"), "new contents").code(), StatusCode::kUnavailable);
+  EXPECT_EQ(ReadFile(fs::path(root_) / "t/obj"), "old");
+  EXPECT_EQ(AllFiles(root_), (std::vector<std::string>{"t/obj"}));
 }
 
 TEST(LocalStoreOpenTest, MissingRootIsNotFoundUnlessCreated) {
