@@ -178,7 +178,8 @@ TEST(PresignTest, SignsSessionTokenAndEndsWithSignature) {
   PresignRequest req{"PUT", "/bkt/a%20b", {{"partNumber", "1"}}, {{"host", "h"}}, 900s};
   Result<PresignResult> r = Presign(req, kS3, c, kTime);
   ASSERT_TRUE(r.ok());
-  EXPECT_NE(r->canonical_request.find("X-Amz-Security-Token=FQoGZXIvYXdzEXAMPLE%2Ftoken%2Bwith%3Dchars"),
+  EXPECT_NE(r->canonical_request.find(
+                "X-Amz-Security-Token=FQoGZXIvYXdzEXAMPLE%2Ftoken%2Bwith%3Dchars"),
             std::string::npos);
   EXPECT_TRUE(r->query_string.ends_with("&X-Amz-Signature=" + r->signature));
   EXPECT_TRUE(r->query_string.starts_with("X-Amz-Algorithm=AWS4-HMAC-SHA256&"));

@@ -179,7 +179,9 @@ class Parser {
       stack_.back().text.append(data);
       return OkStatus();
     }
-    if (in_.substr(pos_).starts_with("<!")) return Malformed("DOCTYPE and declarations not supported");
+    if (in_.substr(pos_).starts_with("<!")) {
+      return Malformed("DOCTYPE and declarations not supported");
+    }
     if (Consume("</")) return EndTag();
     ++pos_;  // '<'
     return StartTag();

@@ -100,7 +100,8 @@ TEST(XmlDocumentTest, EnforcesLimitsWithoutRecursing) {
 TEST(XmlDocumentTest, EscapeRoundTrips) {
   const std::string value = "a&b<c>d\"e'f\rg\n\th é";
   EXPECT_EQ(XmlEscape("a&b<c>\"'\r"), "a&amp;b&lt;c&gt;&quot;&apos;&#13;");
-  Result<XmlElement> doc = ParseXml("<v a=\"" + XmlEscape(value) + "\">" + XmlEscape(value) + "</v>");
+  Result<XmlElement> doc =
+      ParseXml("<v a=\"" + XmlEscape(value) + "\">" + XmlEscape(value) + "</v>");
   ASSERT_TRUE(doc.ok());
   EXPECT_EQ(doc->text, value);
   EXPECT_EQ(doc->attributes[0].second, value);

@@ -26,7 +26,8 @@ TEST(ListObjectsV2Test, TruncatedPageWithEscapedAndUtf8Keys) {
   Result<ListObjectsV2Result> r = ParseListObjectsV2(Sample("list_objects_v2_truncated.xml"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->is_truncated);
-  EXPECT_EQ(r->next_continuation_token, "1w41l63U0xa8q7smH50vCxyTQqdxo69O3EmK28Bi5PcROI4wI/EyIJg==");
+  EXPECT_EQ(r->next_continuation_token,
+            "1w41l63U0xa8q7smH50vCxyTQqdxo69O3EmK28Bi5PcROI4wI/EyIJg==");
   EXPECT_EQ(r->key_count, 4);
   EXPECT_EQ(r->prefix, "kafka/c1/");
   EXPECT_EQ(r->start_after, "kafka/c1/");
@@ -127,8 +128,8 @@ TEST(MultipartTest, InitiateAndComplete) {
   EXPECT_EQ(init->upload_id, "VXBsb2FkIElEIGZvciA2aWWpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA");
   EXPECT_EQ(init->key, "kafka/c1/segments/00000000000000000042.log");
   EXPECT_EQ(init->bucket, "strata-backups");
-  EXPECT_EQ(ParseInitiateMultipartUpload(
-                "<InitiateMultipartUploadResult><UploadId></UploadId></InitiateMultipartUploadResult>")
+  EXPECT_EQ(ParseInitiateMultipartUpload("<InitiateMultipartUploadResult><UploadId></UploadId>"
+                                         "</InitiateMultipartUploadResult>")
                 .status()
                 .code(),
             StatusCode::kDataLoss);
@@ -210,7 +211,8 @@ TEST(ParseS3TimestampTest, Formats) {
 TEST(CompleteMultipartUploadBodyTest, BuildsEscapedBody) {
   Result<std::string> body = BuildCompleteMultipartUploadBody(
       {{1, "\"a54357aff0632cce46d942af68356b38\"", "yZRlqg==", std::nullopt},
-       {3, "\"0c78aef83f66abc1fa1e8477f296d394\"", std::nullopt, "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},
+       {3, "\"0c78aef83f66abc1fa1e8477f296d394\"", std::nullopt,
+        "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},
        {7, "odd<&>'tag", std::nullopt, std::nullopt}});
   ASSERT_TRUE(body.ok()) << body.status().ToString();
   EXPECT_EQ(*body,
