@@ -70,8 +70,9 @@ Result<std::vector<Section>> ParseIni(std::string_view text, std::string_view la
     current = nullptr;
     if (stripped.front() == '[') {
       const std::size_t close = stripped.rfind(']');
-      const std::string_view name =
-          close == std::string_view::npos ? std::string_view() : Trim(stripped.substr(1, close - 1));
+      const std::string_view name = close == std::string_view::npos
+                                        ? std::string_view()
+                                        : Trim(stripped.substr(1, close - 1));
       if (name.empty()) return LineError(label, line_no, "malformed section header");
       for (const Section& s : sections) {
         if (s.name == name) return LineError(label, line_no, "duplicate section");
@@ -225,9 +226,11 @@ Result<ProfileSettings> LoadProfile(std::string_view profile, const SharedConfig
   }
   ProfileSettings out;
   out.name = std::string(profile);
-  STRATA_ASSIGN_OR_RETURN(out.credentials, CredentialsFrom(cred_section, kCredentialsLabel, profile));
+  STRATA_ASSIGN_OR_RETURN(out.credentials,
+                          CredentialsFrom(cred_section, kCredentialsLabel, profile));
   if (!out.credentials.has_value()) {
-    STRATA_ASSIGN_OR_RETURN(out.credentials, CredentialsFrom(config_section, kConfigLabel, profile));
+    STRATA_ASSIGN_OR_RETURN(out.credentials,
+                            CredentialsFrom(config_section, kConfigLabel, profile));
   }
   out.region = Value(config_section, "region");
   out.endpoint_url = Value(config_section, "endpoint_url");
