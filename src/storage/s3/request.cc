@@ -304,6 +304,15 @@ Result<HttpRequest> RequestBuilder::AbortMultipartUpload(
   return Build("DELETE", r.key, {{"uploadId", r.upload_id}}, {});
 }
 
+Result<HttpRequest> RequestBuilder::ListMultipartUploads(
+    const ListMultipartUploadsRequest& r) const {
+  std::vector<QueryParam> query = {{"uploads", ""}};
+  if (r.prefix.has_value()) query.push_back({"prefix", *r.prefix});
+  if (r.key_marker.has_value()) query.push_back({"key-marker", *r.key_marker});
+  if (r.upload_id_marker.has_value()) query.push_back({"upload-id-marker", *r.upload_id_marker});
+  return Build("GET", std::nullopt, std::move(query), {});
+}
+
 Result<HttpRequest> RequestBuilder::CreateBucket(const CreateBucketRequest& r) const {
   STRATA_ASSIGN_OR_RETURN(std::string body,
                           BuildCreateBucketBody(r.location_constraint.value_or("")));

@@ -120,6 +120,12 @@ struct AbortMultipartUploadRequest {
   std::string upload_id;
 };
 
+struct ListMultipartUploadsRequest {
+  std::optional<std::string> prefix = std::nullopt;
+  std::optional<std::string> key_marker = std::nullopt;        // page on from here
+  std::optional<std::string> upload_id_marker = std::nullopt;  // with key_marker
+};
+
 struct CreateBucketRequest {
   // Region to create the bucket in; unset or "us-east-1" sends no body.
   std::optional<std::string> location_constraint = std::nullopt;
@@ -159,6 +165,8 @@ class RequestBuilder {
   // BuildCompleteMultipartUploadBody().
   Result<HttpRequest> CompleteMultipartUpload(const CompleteMultipartUploadRequest& r) const;
   Result<HttpRequest> AbortMultipartUpload(const AbortMultipartUploadRequest& r) const;
+  // No key: the uploads in progress in the bucket (GET /?uploads).
+  Result<HttpRequest> ListMultipartUploads(const ListMultipartUploadsRequest& r) const;
   // No key. Also InvalidArgument for a malformed location constraint.
   Result<HttpRequest> CreateBucket(const CreateBucketRequest& r) const;
 

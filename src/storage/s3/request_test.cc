@@ -230,3 +230,18 @@ TEST(RequestBuilderTest, SignsLikeTheAwsExample) {
 
 }  // namespace
 }  // namespace strata::s3
+
+namespace strata::s3 {
+namespace {
+
+TEST(RequestBuilderTest, ListMultipartUploads) {
+  Result<RequestBuilder> b = RequestBuilder::Create(*Endpoint::Parse("http://minio:9000"), "bkt");
+  ASSERT_TRUE(b.ok());
+  Result<HttpRequest> r = b->ListMultipartUploads({.prefix = "p/", .key_marker = "p/k"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->method, "GET");
+  EXPECT_EQ(r->url, "http://minio:9000/bkt?key-marker=p%2Fk&prefix=p%2F&uploads=");
+}
+
+}  // namespace
+}  // namespace strata::s3
