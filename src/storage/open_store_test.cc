@@ -97,7 +97,8 @@ TEST(OpenStoreMemTest, PrefixSharesTheNamedStore) {
 TEST(OpenStoreS3Test, RefusedWithoutBackend) {
   Status s = OpenStore("s3://bucket/prefix").status();
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.message(), "s3:// repositories need the S3 backend, which this build does not include");
+  EXPECT_EQ(s.message(),
+            "s3:// repositories need the S3 backend, which this build does not include");
 }
 
 TEST(OpenStoreS3Test, UsesTheOpenerFromOptions) {
@@ -118,7 +119,8 @@ TEST(OpenStoreS3Test, UsesTheOpenerFromOptions) {
 TEST(OpenStoreSchemeTest, UnknownSchemeNamesTheChoices) {
   Status s = OpenStore("ftp://x").status();
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.message(), "unknown repository URL scheme \"ftp\" in \"ftp://x\"; use file:// or s3://");
+  EXPECT_EQ(s.message(),
+            "unknown repository URL scheme \"ftp\" in \"ftp://x\"; use file:// or s3://");
   EXPECT_EQ(OpenStore("gs://bucket").status().code(), StatusCode::kInvalidArgument);
 }
 

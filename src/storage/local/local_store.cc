@@ -147,8 +147,8 @@ Result<Bytes> LocalStore::Read(const ObjectKey& key, ByteRange range, const Call
                            " is past the end (size " + std::to_string(size) + ")");
   }
   const uint64_t available = size - range.offset;
-  return local::ReadAt(fd.get(), range.offset, std::min(available, range.length.value_or(available)),
-                       url);
+  const uint64_t length = std::min(available, range.length.value_or(available));
+  return local::ReadAt(fd.get(), range.offset, length, url);
 }
 
 Result<ObjectInfo> LocalStore::Head(const ObjectKey& key, const CallOptions& call) {
