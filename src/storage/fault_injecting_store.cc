@@ -54,6 +54,8 @@ class FaultInjectingStore::Faults {
     std::optional<Fault> fault;
     for (Rule& rule : rules_) {
       if (rule.op != StoreOp::kAny && rule.op != op) continue;
+      // Appends are exempt from "any call" faults after the call (see FailNth).
+      if (op == StoreOp::kAppend && rule.timing == FaultTiming::kAfterCall) continue;
       ++rule.seen;
       if (rule.seen < rule.first || rule.seen > rule.last) continue;
       const bool hit = rule.fraction >= 1.0 ||

@@ -46,7 +46,7 @@ class FaultInjectingStore final : public ObjectStore {
   // Fails the `n`th call of `op` (1-based, counted from now; kAny counts every call)
   // with `status`, once. REQUIRES: n >= 1; !status.ok(); not (op == kAppend and timing
   // == kAfterCall), which would break ObjectWriter's promise that a failed Append took
-  // nothing.
+  // nothing (for the same reason a kAny fault with kAfterCall skips Appends).
   void FailNth(StoreOp op, int n, Status status, FaultTiming timing = FaultTiming::kBeforeCall);
   // Fails the next `count` calls of `op` with `status`. REQUIRES as for FailNth.
   void FailNext(StoreOp op, int count, Status status,

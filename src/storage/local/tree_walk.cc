@@ -123,7 +123,7 @@ Result<ListPage> ListTree(int root_fd, std::string_view root_url, std::string_vi
       stack.pop_back();
       continue;
     }
-    const Entry entry = std::move(frame.entries[frame.next++]);
+    Entry entry = std::move(frame.entries[frame.next++]);
     std::string path = frame.dir + entry.sort_name;
     if (entry.is_dir) {
       STRATA_RETURN_IF_ERROR(CheckCall(call));
