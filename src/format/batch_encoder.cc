@@ -162,7 +162,8 @@ Status BatchEncoder::Flush() {
   size_t start = out_.size();
   out_.Reserve(kBatchHeaderSize);
   out_.Commit(kBatchHeaderSize);
-  Status compressed = compressor_.Compress(options_.compression, options_.zstd_level, records_, &out_);
+  Status compressed =
+      compressor_.Compress(options_.compression, options_.zstd_level, records_, &out_);
   if (!compressed.ok()) {
     out_.Truncate(start);
     return compressed;

@@ -25,7 +25,8 @@ size_t NextOutputStep(size_t produced, size_t max_output) {
 }
 
 Status TooLarge(Compression c, size_t max_output) {
-  return FailedPreconditionError(CompressionName(c) + " records section decompresses to more than " +
+  return FailedPreconditionError(CompressionName(c) +
+                                 " records section decompresses to more than " +
                                  std::to_string(max_output) +
                                  " bytes; raise the decoder's max_uncompressed_batch_bytes");
 }

@@ -65,9 +65,12 @@ struct BatchHeader {
   int32_t base_sequence = kNoSequence;
   int32_t record_count = 0;
 
-  Compression compression() const { return static_cast<Compression>(attributes & kCompressionMask); }
+  Compression compression() const {
+    return static_cast<Compression>(attributes & kCompressionMask);
+  }
   TimestampType timestamp_type() const {
-    return (attributes & kTimestampTypeBit) ? TimestampType::kLogAppendTime : TimestampType::kCreateTime;
+    return (attributes & kTimestampTypeBit) ? TimestampType::kLogAppendTime
+                                            : TimestampType::kCreateTime;
   }
   bool transactional() const { return (attributes & kTransactionalBit) != 0; }
   bool control() const { return (attributes & kControlBit) != 0; }

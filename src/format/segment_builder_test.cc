@@ -77,7 +77,8 @@ TEST(SegmentBuilderTest, SummaryIndexAndBytesAgree) {
   for (size_t i = 0; i < index->entries().size(); ++i) {
     const IndexEntry& e = index->entries()[i];
     ByteRange range = index->BatchRange(i);
-    SegmentReader reader(ByteView(object).substr(range.begin, range.end - range.begin), range.begin);
+    ByteView batch = ByteView(object).substr(range.begin, range.end - range.begin);
+    SegmentReader reader(batch, range.begin);
     auto more = reader.Next();
     ASSERT_TRUE(more.ok() && *more);
     EXPECT_EQ(reader.header().base_offset, e.base_offset);
@@ -93,7 +94,8 @@ TEST(SegmentBuilderTest, SummaryIndexAndBytesAgree) {
   ByteRange tail = index->RangeFrom(*first);
   auto decoded = DecodeSegment(ByteView(object).substr(tail.begin));
   ASSERT_TRUE(decoded.ok());
-  auto it = std::find_if(decoded->begin(), decoded->end(), [&](auto& r) { return r.offset >= from; });
+  auto it = std::find_if(decoded->begin(), decoded->end(),
+                         [&](const KafkaRecord& r) { return r.offset >= from; });
   ASSERT_NE(it, decoded->end());
   EXPECT_EQ(*it, records[1234]);
 }
@@ -117,7 +119,8 @@ TEST(SegmentBuilderTest, FinishOnce) {
   ASSERT_TRUE(builder.Add(Rec(1, 1, std::nullopt, Bytes("v"))).ok());
   ASSERT_TRUE(builder.Finish().ok());
   EXPECT_EQ(builder.Finish().status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(builder.Add(Rec(2, 1, std::nullopt, Bytes("v"))).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(builder.Add(Rec(2, 1, std::nullopt, Bytes("v"))).code(),
+            StatusCode::kFailedPrecondition);
 }
 
 TEST(SegmentBuilderTest, VerifyCatchesMismatchedSummaryAndIndex) {

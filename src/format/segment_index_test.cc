@@ -29,7 +29,8 @@ TEST(SegmentIndexTest, SerializeParseRoundTrip) {
   auto parsed = SegmentIndex::Parse(bytes);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   std::vector<IndexEntry> want = Entries();
-  EXPECT_TRUE(std::equal(parsed->entries().begin(), parsed->entries().end(), want.begin(), want.end()));
+  EXPECT_TRUE(
+      std::equal(parsed->entries().begin(), parsed->entries().end(), want.begin(), want.end()));
   EXPECT_EQ(parsed->segment_size(), 1000);
 
   auto empty = SegmentIndex::Create({}, 0);
@@ -69,7 +70,8 @@ TEST(SegmentIndexTest, ParseRejectsDamage) {
   // A future version with a valid CRC: FailedPrecondition, not DataLoss.
   Bytes future = bytes;
   PutBig16(future.data() + 4, 2);
-  PutBig32(future.data() + future.size() - 4, Crc32c(ByteView(future).substr(0, future.size() - 4)));
+  PutBig32(future.data() + future.size() - 4,
+           Crc32c(ByteView(future).substr(0, future.size() - 4)));
   EXPECT_EQ(SegmentIndex::Parse(future).status().code(), StatusCode::kFailedPrecondition);
   // Out-of-order entries with a valid CRC.
   Bytes disordered = bytes;

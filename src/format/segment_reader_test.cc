@@ -77,7 +77,8 @@ TEST_P(CorruptionTest, EveryByteFlipIsCaught) {
             << "flip at " << i << ": " << decoded.status().ToString();
       }
       // With the summary and the index, every flip is caught.
-      EXPECT_EQ(VerifySegment(bad, *summary, *index).code(), StatusCode::kDataLoss) << "flip at " << i;
+      EXPECT_EQ(VerifySegment(bad, *summary, *index).code(), StatusCode::kDataLoss)
+          << "flip at " << i;
     }
   }
 }
@@ -137,8 +138,9 @@ TEST(SegmentReaderTest, MessagesNamePositionAndOffset) {
   ASSERT_EQ(decoded.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(decoded.status().message().find("position " + std::to_string(batches[1].position)),
             std::string::npos) << decoded.status().message();
-  EXPECT_NE(decoded.status().message().find("base offset " + std::to_string(batches[1].base_offset)),
-            std::string::npos) << decoded.status().message();
+  std::string offset = "base offset " + std::to_string(batches[1].base_offset);
+  EXPECT_NE(decoded.status().message().find(offset), std::string::npos)
+      << decoded.status().message();
   EXPECT_NE(decoded.status().message().find("CRC"), std::string::npos);
 }
 

@@ -40,7 +40,9 @@ inline Bytes Encode(const std::vector<KafkaRecord>& records, BatchEncoderOptions
   }
   Status s = encoder.Flush();
   EXPECT_TRUE(s.ok()) << s.ToString();
-  if (batches != nullptr) batches->assign(encoder.finished_batches().begin(), encoder.finished_batches().end());
+  if (batches != nullptr) {
+    batches->assign(encoder.finished_batches().begin(), encoder.finished_batches().end());
+  }
   return Bytes(encoder.finished());
 }
 
@@ -58,7 +60,8 @@ inline Bytes WithSection(ByteView batch, Compression compression, ByteView secti
   out.append(section);
   PutBig32(out.data() + kBatchLengthOffset, static_cast<uint32_t>(out.size() - kLogOverhead));
   uint16_t attributes = GetBig16(out.data() + kAttributesOffset);
-  attributes = static_cast<uint16_t>((attributes & ~kCompressionMask) | static_cast<uint16_t>(compression));
+  attributes = static_cast<uint16_t>((attributes & ~kCompressionMask) |
+                                     static_cast<uint16_t>(compression));
   PutBig16(out.data() + kAttributesOffset, attributes);
   SealBatchCrc(out.data(), out.size());
   return out;

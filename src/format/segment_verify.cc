@@ -25,7 +25,9 @@ Status VerifySegment(ByteView data, const SegmentSummary& summary, const Segment
   if (index.segment_size() != static_cast<int64_t>(data.size())) {
     return Mismatch("size", static_cast<int64_t>(data.size()), index.segment_size());
   }
-  if (Crc32c(data) != summary.crc32c) return DataLossError("segment CRC-32C does not match its summary");
+  if (Crc32c(data) != summary.crc32c) {
+    return DataLossError("segment CRC-32C does not match its summary");
+  }
   if (!summary.sha256_hex.empty()) {
     Sha256 sha;
     sha.Update(data);
@@ -49,11 +51,14 @@ Status VerifySegment(ByteView data, const SegmentSummary& summary, const Segment
     }
     const IndexEntry& e = entries[batches];
     std::string which = "batch " + std::to_string(batches) + " ";
-    if (h.base_offset != e.base_offset) return Mismatch(which + "base offset", h.base_offset, e.base_offset);
-    if (h.last_offset() != e.last_offset) return Mismatch(which + "last offset", h.last_offset(), e.last_offset);
-    if (static_cast<int64_t>(reader.batch_position()) != e.position) {
-      return Mismatch(which + "position", static_cast<int64_t>(reader.batch_position()), e.position);
+    if (h.base_offset != e.base_offset) {
+      return Mismatch(which + "base offset", h.base_offset, e.base_offset);
     }
+    if (h.last_offset() != e.last_offset) {
+      return Mismatch(which + "last offset", h.last_offset(), e.last_offset);
+    }
+    auto position = static_cast<int64_t>(reader.batch_position());
+    if (position != e.position) return Mismatch(which + "position", position, e.position);
     if (h.max_timestamp != e.max_timestamp) {
       return Mismatch(which + "max timestamp", h.max_timestamp, e.max_timestamp);
     }
@@ -71,17 +76,27 @@ Status VerifySegment(ByteView data, const SegmentSummary& summary, const Segment
     ++batches;
   }
   if (batches != entries.size()) {
-    return Mismatch("batch count", static_cast<int64_t>(batches), static_cast<int64_t>(entries.size()));
+    return Mismatch("batch count", static_cast<int64_t>(batches),
+                    static_cast<int64_t>(entries.size()));
   }
   if (static_cast<int64_t>(batches) != summary.batch_count) {
     return Mismatch("batch count", static_cast<int64_t>(batches), summary.batch_count);
   }
-  if (records != summary.record_count) return Mismatch("record count", records, summary.record_count);
-  if (records > 0) {
-    if (first_offset != summary.base_offset) return Mismatch("base offset", first_offset, summary.base_offset);
-    if (last_offset != summary.last_offset) return Mismatch("last offset", last_offset, summary.last_offset);
-    if (min_ts != summary.min_timestamp) return Mismatch("min timestamp", min_ts, summary.min_timestamp);
-    if (max_ts != summary.max_timestamp) return Mismatch("max timestamp", max_ts, summary.max_timestamp);
+  if (records != summary.record_count) {
+    return Mismatch("record count", records, summary.record_count);
+  }
+  if (records == 0) return OkStatus();
+  if (first_offset != summary.base_offset) {
+    return Mismatch("base offset", first_offset, summary.base_offset);
+  }
+  if (last_offset != summary.last_offset) {
+    return Mismatch("last offset", last_offset, summary.last_offset);
+  }
+  if (min_ts != summary.min_timestamp) {
+    return Mismatch("min timestamp", min_ts, summary.min_timestamp);
+  }
+  if (max_ts != summary.max_timestamp) {
+    return Mismatch("max timestamp", max_ts, summary.max_timestamp);
   }
   return OkStatus();
 }

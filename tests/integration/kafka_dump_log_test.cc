@@ -49,7 +49,8 @@ std::vector<KafkaRecord> ZstdRecords() {
 }
 
 std::vector<KafkaRecord> PlainRecords() {
-  return {Rec(100, 1700000001000, Bytes("ключ"), Bytes("значение ✓"), {{"ヘッダー", Bytes("v")}}),
+  return {Rec(100, 1700000001000, Bytes("ключ"), Bytes("значение ✓"),
+              {{"ヘッダー", Bytes("v")}}),
           Rec(102, 1700000001001, Bytes("last"), Bytes("bye"))};
 }
 
@@ -98,7 +99,8 @@ TEST(KafkaDumpLogTest, KafkaReadsStrataSegment) {
   std::filesystem::path dir(dir_template);
   // The tool takes the segment's start offset from the file name.
   std::filesystem::path file = dir / "00000000000000000000.log";
-  std::ofstream(file, std::ios::binary).write(segment.data(), static_cast<std::streamsize>(segment.size()));
+  std::ofstream(file, std::ios::binary)
+      .write(segment.data(), static_cast<std::streamsize>(segment.size()));
 
   std::string output;
   int rc = RunShell("java -Dfile.encoding=UTF-8 -Dstdout.encoding=UTF-8 -cp '" + kafka_lib +
@@ -110,7 +112,8 @@ TEST(KafkaDumpLogTest, KafkaReadsStrataSegment) {
   EXPECT_EQ(output.find("Exception"), std::string::npos) << output;
   EXPECT_EQ(output.find("invalid bytes"), std::string::npos) << output;
   // Gaps stay visible: the tool lists them as non-consecutive offsets.
-  for (const char* gap : {"2 is followed by 5", "10 is followed by 100", "100 is followed by 102"}) {
+  for (const char* gap :
+       {"2 is followed by 5", "10 is followed by 100", "100 is followed by 102"}) {
     EXPECT_NE(output.find(gap), std::string::npos) << output;
   }
 
@@ -150,9 +153,11 @@ TEST(KafkaDumpLogTest, KafkaReadsStrataSegment) {
   for (const KafkaRecord& r : records) {
     ASSERT_TRUE(record_lines.count(r.offset)) << "offset " << r.offset << " missing:\n" << output;
     const std::string& line = record_lines[r.offset];
-    std::string type = r.timestamp_type == TimestampType::kLogAppendTime ? "LogAppendTime" : "CreateTime";
+    std::string type =
+        r.timestamp_type == TimestampType::kLogAppendTime ? "LogAppendTime" : "CreateTime";
     std::vector<std::string> wants = {
-        "| offset: " + std::to_string(r.offset) + " " + type + ": " + std::to_string(r.timestamp_ms) + " ",
+        "| offset: " + std::to_string(r.offset) + " " + type + ": " +
+            std::to_string(r.timestamp_ms) + " ",
         "keySize: " + std::to_string(r.key ? static_cast<int64_t>(r.key->size()) : -1) + " ",
         "valueSize: " + std::to_string(r.value ? static_cast<int64_t>(r.value->size()) : -1) + " ",
         "headerKeys: " + HeaderKeys(r)};
