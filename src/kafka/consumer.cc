@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+#include <utility>
+
 #include "kafka/rd_util.h"
 
 namespace strata::kafka {
@@ -11,6 +15,14 @@ using internal::FromKafka;
 
 struct Consumer::Impl {
   internal::Handle handle;
+  std::optional<std::string> group_id;
+  // The current assignment and its start offsets: rd_kafka_position() answers for any
+  // partition, and knows no position before the first record or marker is read.
+  std::map<std::pair<std::string, int32_t>, int64_t> assigned;
+  // The offset of the last PartitionEnd per partition. It can be past librdkafka's
+  // position: when compaction removed the last records of the log, no record or marker
+  // is left to move the position to the end.
+  std::map<std::pair<std::string, int32_t>, int64_t> ends;
 };
 
 Consumer::Consumer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -28,12 +40,13 @@ Result<std::unique_ptr<Consumer>> Consumer::Open(const ClientOptions& client, co
           {{"group.id", options.group_id.value_or("strata-reader")},
            {"enable.auto.commit", "false"},
            {"enable.auto.offset.store", "false"},
-           {"enable.partition.eof", "false"},
+           {"enable.partition.eof", options.report_partition_end ? "true" : "false"},
            // An offset outside the log is an error we report, never a silent jump.
            {"auto.offset.reset", "error"},
            {"isolation.level",
             options.isolation == Isolation::kReadCommitted ? "read_committed" : "read_uncommitted"}}));
   rd_kafka_poll_set_consumer(impl->handle.rk.get());
+  impl->group_id = options.group_id;
   return std::unique_ptr<Consumer>(new Consumer(std::move(impl)));
 }
 
@@ -44,7 +57,11 @@ Status Consumer::Assign(const std::vector<PartitionStart>& starts) {
   }
   rd_kafka_resp_err_t err = rd_kafka_assign(impl_->handle.rk.get(), list);
   rd_kafka_topic_partition_list_destroy(list);
-  return FromKafka(err, "assign partitions");
+  STRATA_RETURN_IF_ERROR(FromKafka(err, "assign partitions"));
+  impl_->assigned.clear();
+  impl_->ends.clear();
+  for (const auto& s : starts) impl_->assigned[{s.topic, s.partition}] = s.offset;
+  return OkStatus();
 }
 
 namespace {
@@ -83,9 +100,15 @@ Record ToRecord(rd_kafka_message_t* m) {
 
 }  // namespace
 
-Result<std::optional<Record>> Consumer::Poll(Deadline deadline) {
+Result<PollEvent> Consumer::Poll(Deadline deadline) {
   rd_kafka_message_t* m = rd_kafka_consumer_poll(impl_->handle.rk.get(), deadline.RemainingMillis());
-  if (m == nullptr) return std::optional<Record>();
+  if (m == nullptr) return PollEvent{};
+  if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+    PartitionEnd end{rd_kafka_topic_name(m->rkt), m->partition, m->offset};
+    rd_kafka_message_destroy(m);
+    impl_->ends[{end.topic, end.partition}] = end.offset;
+    return PollEvent{std::nullopt, std::move(end)};
+  }
   if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     std::string where = m->rkt != nullptr
                             ? fmt::format("read {} partition {} at offset {}", rd_kafka_topic_name(m->rkt),
@@ -97,7 +120,69 @@ Result<std::optional<Record>> Consumer::Poll(Deadline deadline) {
   }
   Record r = ToRecord(m);
   rd_kafka_message_destroy(m);
-  return std::optional<Record>(std::move(r));
+  return PollEvent{std::move(r), std::nullopt};
+}
+
+Result<int64_t> Consumer::Position(const std::string& topic, int32_t partition) {
+  std::string what = fmt::format("position in {} partition {}", topic, partition);
+  auto assigned = impl_->assigned.find({topic, partition});
+  if (assigned == impl_->assigned.end()) {
+    return NotFoundError(fmt::format("{}: the partition is not assigned", what));
+  }
+  internal::PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition);
+  STRATA_RETURN_IF_ERROR(FromKafka(rd_kafka_position(impl_->handle.rk.get(), list.get()), what));
+  const rd_kafka_topic_partition_t& p = list->elems[0];
+  STRATA_RETURN_IF_ERROR(FromKafka(p.err, what));
+  // librdkafka moves the position past each record returned and each transaction marker
+  // read (those it never returns); before the first, it has none (a negative offset).
+  int64_t position = p.offset >= 0 ? p.offset : assigned->second;
+  if (auto end = impl_->ends.find({topic, partition}); end != impl_->ends.end()) {
+    position = std::max(position, end->second);
+  }
+  if (position < 0) {
+    return FailedPreconditionError(
+        fmt::format("{}: unknown until a record or the partition's end is read", what));
+  }
+  return position;
+}
+
+Status Consumer::CommitOffsets(const std::vector<PartitionStart>& offsets, Deadline deadline) {
+  if (!impl_->group_id) {
+    return FailedPreconditionError("commit offsets: the consumer has no group (set ConsumerOptions::group_id)");
+  }
+  std::string what = fmt::format("commit offsets for group \"{}\"", *impl_->group_id);
+  if (offsets.empty()) return OkStatus();
+  internal::PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
+  for (const auto& o : offsets) {
+    rd_kafka_topic_partition_list_add(list.get(), o.topic.c_str(), o.partition)->offset = o.offset;
+  }
+  rd_kafka_t* rk = impl_->handle.rk.get();
+  // rd_kafka_commit(sync) would wait without a limit; a queue lets the deadline hold.
+  internal::QueuePtr queue(rd_kafka_queue_new(rk));
+  STRATA_RETURN_IF_ERROR(FromKafka(rd_kafka_commit_queue(rk, list.get(), queue.get(), nullptr, nullptr), what));
+  internal::EventPtr ev(rd_kafka_queue_poll(queue.get(), deadline.RemainingMillis()));
+  if (!ev) return Explain(DeadlineExceededError(fmt::format("{}: no answer in time", what)), *impl_->handle.errors);
+  // A member-less commit is refused with these while the group has members.
+  auto members_active = [&](rd_kafka_resp_err_t err) -> std::optional<Status> {
+    if (err != RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID && err != RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION &&
+        err != RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS) {
+      return std::nullopt;
+    }
+    return FailedPreconditionError(fmt::format("{}: {}: the group has active members; stop its consumers and retry",
+                                               what, rd_kafka_err2name(err)));
+  };
+  const rd_kafka_topic_partition_list_t* answered = rd_kafka_event_topic_partition_list(ev.get());
+  for (int i = 0; answered != nullptr && i < answered->cnt; ++i) {
+    const rd_kafka_topic_partition_t& p = answered->elems[i];
+    if (p.err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    if (auto s = members_active(p.err)) return *s;
+    return Explain(FromKafka(p.err, fmt::format("{}: {} partition {}", what, p.topic, p.partition)),
+                   *impl_->handle.errors);
+  }
+  rd_kafka_resp_err_t err = rd_kafka_event_error(ev.get());
+  if (auto s = members_active(err)) return *s;
+  return Explain(FromKafka(err, what), *impl_->handle.errors);
 }
 
 Result<Watermarks> Consumer::QueryWatermarks(const std::string& topic, int32_t partition, Deadline deadline) {

@@ -1,5 +1,7 @@
 // Consumer: reads Records from assigned partitions (no group rebalancing: the caller
-// says which partitions and where to start). One thread polls.
+// says which partitions and where to start), optionally reporting when it has read a
+// partition to its end, and commits offsets for its group.
+// Thread-compatible: use one Consumer from one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +22,12 @@ enum class Isolation { kReadCommitted, kReadUncommitted };
 struct ConsumerOptions {
   // read_committed (default) skips records of aborted transactions.
   Isolation isolation = Isolation::kReadCommitted;
-  // Used for committed offsets only; unset = "strata-reader" (never joins a group).
+  // Used for committed offsets only (CommitOffsets); unset = "strata-reader". The
+  // consumer never joins the group as a member.
   std::optional<std::string> group_id;
+  // Poll also returns a PartitionEnd event each time the consumer reaches the end of an
+  // assigned partition. Default false: callers that stream forever do not need it.
+  bool report_partition_end = false;
 };
 
 struct PartitionStart {
@@ -35,17 +41,51 @@ struct Watermarks {
   int64_t high = 0;  // next offset to be written (high watermark)
 };
 
+// "Everything readable in this partition has been read". `offset` is the next offset to
+// read: the high watermark with read_uncommitted; with read_committed the last stable
+// offset, the first offset of the oldest transaction still open (the high watermark when
+// none is open). Aborted records and transaction markers before it were skipped, so it
+// can be larger than the last record's offset + 1.
+struct PartitionEnd {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  friend bool operator==(const PartitionEnd&, const PartitionEnd&) = default;
+};
+
+// What Poll returns: a record, an end of partition, or neither (nothing happened before
+// the deadline). Never both.
+struct PollEvent {
+  std::optional<Record> record;
+  std::optional<PartitionEnd> end;
+  bool empty() const { return !record && !end; }
+};
+
 class Consumer {
  public:
   static Result<std::unique_ptr<Consumer>> Open(const ClientOptions& client, const ConsumerOptions& options);
   ~Consumer();
 
-  // Replaces the assignment.
+  // Replaces the assignment. Each partition's reading starts at its `offset`.
   Status Assign(const std::vector<PartitionStart>& starts);
 
-  // The next record, or nullopt if none arrived before the deadline. OutOfRange if an
-  // assigned offset is no longer in the log.
-  Result<std::optional<Record>> Poll(Deadline deadline);
+  // The next record or (with report_partition_end) end of partition; an empty event if
+  // neither came before the deadline. OutOfRange if an assigned offset is no longer in
+  // the log.
+  Result<PollEvent> Poll(Deadline deadline);
+
+  // The next offset this consumer reads from an assigned partition: past the last record
+  // Poll returned and the transaction markers (and so the aborted records) after it, and
+  // at least the offset of the last PartitionEnd; the assigned start offset before
+  // anything was read. NotFound if the partition is not assigned; FailedPrecondition if
+  // it was assigned at a logical offset and nothing has been read yet.
+  Result<int64_t> Position(const std::string& topic, int32_t partition);
+
+  // Commits `offsets` (each `offset` = the next offset the group should read) for the
+  // group of ConsumerOptions::group_id, and waits for the broker's answer.
+  // FailedPrecondition if no group_id was given, or if the group has active members
+  // (Kafka then takes commits only from them); NotFound for an unknown partition.
+  Status CommitOffsets(const std::vector<PartitionStart>& offsets, Deadline deadline);
 
   // Asks the partition leader for the log start offset and high watermark.
   Result<Watermarks> QueryWatermarks(const std::string& topic, int32_t partition, Deadline deadline);

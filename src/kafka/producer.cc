@@ -4,6 +4,8 @@
 
 #include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "kafka/rd_util.h"
 
@@ -49,12 +51,14 @@ Producer::~Producer() {
 
 Result<std::unique_ptr<Producer>> Producer::Open(const ClientOptions& client, const ProducerOptions& options) {
   auto impl = std::make_unique<Impl>();
+  std::vector<std::pair<std::string, std::string>> overrides = {
+      {"enable.idempotence", options.idempotent || options.transactional_id ? "true" : "false"},
+      {"acks", options.acks}};
+  if (options.transactional_id) overrides.emplace_back("transactional.id", *options.transactional_id);
   STRATA_ASSIGN_OR_RETURN(
-      impl->handle,
-      internal::NewHandle(RD_KAFKA_PRODUCER, client,
-                          {{"enable.idempotence", options.idempotent ? "true" : "false"},
-                           {"acks", options.acks}},
-                          [](rd_kafka_conf_t* c) { rd_kafka_conf_set_dr_msg_cb(c, DeliveryCallback); }));
+      impl->handle, internal::NewHandle(RD_KAFKA_PRODUCER, client, overrides, [](rd_kafka_conf_t* c) {
+        rd_kafka_conf_set_dr_msg_cb(c, DeliveryCallback);
+      }));
   return std::unique_ptr<Producer>(new Producer(std::move(impl)));
 }
 
@@ -98,6 +102,30 @@ Status Producer::Flush(Deadline deadline) {
   impl_->delivery.first_error = OkStatus();
   if (!s.ok()) return s;
   return Explain(FromKafka(err, "flush producer"), *impl_->handle.errors);
+}
+
+Status Producer::InitTransactions(Deadline deadline) {
+  return Explain(internal::FromKafkaError(rd_kafka_init_transactions(impl_->handle.rk.get(), deadline.RemainingMillis()),
+                                          "init transactions"),
+                 *impl_->handle.errors);
+}
+
+Status Producer::BeginTransaction() {
+  return internal::FromKafkaError(rd_kafka_begin_transaction(impl_->handle.rk.get()), "begin transaction");
+}
+
+Status Producer::CommitTransaction(Deadline deadline) {
+  return Explain(internal::FromKafkaError(
+                     rd_kafka_commit_transaction(impl_->handle.rk.get(), deadline.RemainingMillis()),
+                     "commit transaction"),
+                 *impl_->handle.errors);
+}
+
+Status Producer::AbortTransaction(Deadline deadline) {
+  return Explain(internal::FromKafkaError(
+                     rd_kafka_abort_transaction(impl_->handle.rk.get(), deadline.RemainingMillis()),
+                     "abort transaction"),
+                 *impl_->handle.errors);
 }
 
 }  // namespace strata::kafka

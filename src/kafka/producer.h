@@ -1,9 +1,12 @@
 // Producer: writes Records to Kafka, by default idempotent with acks=all, so a retried
-// send never duplicates or reorders records within a partition.
-// Send may be called from several threads; Flush waits for all of them.
+// send never duplicates or reorders records within a partition. With a transactional id
+// it writes transactions: records that readers with read_committed see all or none of.
+// Send may be called from several threads; Flush waits for all of them. The transaction
+// calls must come from one thread, not concurrently with Send.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/deadline.h"
@@ -18,6 +21,10 @@ struct ProducerOptions {
   bool idempotent = true;
   // acks: "all" (default), "1" or "0". Anything but "all" can lose acknowledged records.
   std::string acks = "all";
+  // transactional.id: makes the producer transactional (and idempotent, whatever
+  // `idempotent` says). Unset (default): no transactions. Kafka fences an older producer
+  // with the same id, so each concurrent writer needs its own.
+  std::optional<std::string> transactional_id;
 };
 
 class Producer {
@@ -34,6 +41,24 @@ class Producer {
   // Waits until every queued record is acknowledged. Returns the first delivery error
   // since the previous Flush (then the caller must assume later records failed too).
   Status Flush(Deadline deadline);
+
+  // Transactions. REQUIRES: ProducerOptions::transactional_id, else FailedPrecondition.
+  // Call InitTransactions once, then for each transaction BeginTransaction, Send...,
+  // CommitTransaction or AbortTransaction. Errors: Unavailable or DeadlineExceeded: call
+  // the same method again. Aborted: the transaction cannot commit: call AbortTransaction
+  // and start over; if that fails too (the producer was fenced by another with the same
+  // id, or hit a fatal error), open a new Producer.
+
+  // Registers the transactional id with its coordinator, ending any transaction a
+  // previous producer with the same id left open.
+  Status InitTransactions(Deadline deadline);
+  // Starts a transaction: records sent until the commit or abort belong to it.
+  Status BeginTransaction();
+  // Flushes the transaction's records and commits them.
+  Status CommitTransaction(Deadline deadline);
+  // Aborts the transaction: its records stay in the log, marked aborted, and
+  // read_committed readers skip them.
+  Status AbortTransaction(Deadline deadline);
 
  private:
   struct Impl;

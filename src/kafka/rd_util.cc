@@ -21,6 +21,11 @@ bool IsSecretProperty(const std::string& name) {
 
 namespace internal {
 
+namespace {
+// librdkafka accepts admin timeouts up to one hour.
+constexpr int kMaxAdminTimeoutMs = 3'600'000;
+}  // namespace
+
 Status FromKafka(rd_kafka_resp_err_t err, std::string_view what) {
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return OkStatus();
   std::string msg = fmt::format("{}: {} ({})", what, rd_kafka_err2str(err), rd_kafka_err2name(err));
@@ -45,6 +50,8 @@ Status FromKafka(rd_kafka_resp_err_t err, std::string_view what) {
     case RD_KAFKA_RESP_ERR_KAFKA_STORAGE_ERROR:
     case RD_KAFKA_RESP_ERR_FETCH_SESSION_ID_NOT_FOUND:
     case RD_KAFKA_RESP_ERR_THROTTLING_QUOTA_EXCEEDED:
+    case RD_KAFKA_RESP_ERR_UNSTABLE_OFFSET_COMMIT:
+    case RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS:
       return UnavailableError(std::move(msg));
     case RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS:
     case RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION:
@@ -86,6 +93,11 @@ Status FromKafka(rd_kafka_resp_err_t err, std::string_view what) {
                                                       : InvalidArgumentError(std::move(msg));
     case RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION:
     case RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE:
+    case RD_KAFKA_RESP_ERR_SECURITY_DISABLED:
+    case RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP:
+    case RD_KAFKA_RESP_ERR_GROUP_SUBSCRIBED_TO_TOPIC:
+    case RD_KAFKA_RESP_ERR_INVALID_TRANSACTION_TIMEOUT:
+    case RD_KAFKA_RESP_ERR__NOT_CONFIGURED:
       return FailedPreconditionError(std::move(msg));
     case RD_KAFKA_RESP_ERR__FATAL:
     case RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER:
@@ -98,16 +110,24 @@ Status FromKafka(rd_kafka_resp_err_t err, std::string_view what) {
 }
 
 Status FromKafkaError(rd_kafka_error_t* error, std::string_view what) {
+  Status s = DescribeKafkaError(error, what);
+  if (error != nullptr) rd_kafka_error_destroy(error);
+  return s;
+}
+
+Status DescribeKafkaError(const rd_kafka_error_t* error, std::string_view what) {
   if (error == nullptr) return OkStatus();
   Status s = FromKafka(rd_kafka_error_code(error), what);
-  std::string detail = rd_kafka_error_string(error);
-  bool retriable = rd_kafka_error_is_retriable(error);
-  bool fatal = rd_kafka_error_is_fatal(error);
-  rd_kafka_error_destroy(error);
   StatusCode code = s.code();
-  if (fatal) code = StatusCode::kAborted;
-  else if (retriable) code = StatusCode::kUnavailable;
-  return Status(code, fmt::format("{}: {}", what, detail));
+  // The flags say more than the code: a fatal error needs a new client, an abortable
+  // one a new transaction; both mean "redo the larger unit".
+  if (rd_kafka_error_is_fatal(error) || rd_kafka_error_txn_requires_abort(error)) {
+    code = StatusCode::kAborted;
+  } else if (rd_kafka_error_is_retriable(error)) {
+    code = StatusCode::kUnavailable;
+  }
+  return Status(code, fmt::format("{}: {} ({})", what, rd_kafka_error_string(error),
+                                  rd_kafka_error_name(error)));
 }
 
 void ErrorSink::Record(rd_kafka_resp_err_t err, const std::string& reason) {
@@ -207,6 +227,38 @@ Status Explain(Status status, const ErrorSink& errors) {
   if (status.ok() || last.empty()) return status;
   StatusCode code = errors.auth_failed() ? StatusCode::kUnauthenticated : status.code();
   return Status(code, status.message() + "; last client error: " + last);
+}
+
+Result<EventPtr> RunAdmin(const Handle& handle, rd_kafka_admin_op_t op, Deadline deadline,
+                          std::string_view what, const AdminStart& start) {
+  rd_kafka_t* rk = handle.rk.get();
+  QueuePtr queue(rd_kafka_queue_new(rk));
+  rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk, op);
+  std::array<char, 256> err{};
+  // Both setters refuse values out of their range (and the operation timeout refuses
+  // requests it does not apply to); librdkafka's defaults then hold, which is fine.
+  rd_kafka_AdminOptions_set_request_timeout(options, deadline.RemainingMillis(kMaxAdminTimeoutMs), err.data(),
+                                            err.size());
+  rd_kafka_AdminOptions_set_operation_timeout(options, deadline.RemainingMillis(kMaxAdminTimeoutMs), err.data(),
+                                              err.size());
+  start(rk, options, queue.get());
+  rd_kafka_AdminOptions_destroy(options);
+  rd_kafka_event_t* event = rd_kafka_queue_poll(queue.get(), deadline.RemainingMillis());
+  if (event == nullptr) {
+    return Explain(DeadlineExceededError(fmt::format("{}: no answer in time", what)), *handle.errors);
+  }
+  return EventPtr(event);
+}
+
+Status EventStatus(rd_kafka_event_t* event, std::string_view what, const ErrorSink& errors) {
+  rd_kafka_resp_err_t err = rd_kafka_event_error(event);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return OkStatus();
+  Status s = FromKafka(err, what);
+  const char* detail = rd_kafka_event_error_string(event);
+  if (detail != nullptr && *detail != '\0') {
+    s = Status(s.code(), fmt::format("{}: {} ({})", what, detail, rd_kafka_err2name(err)));
+  }
+  return IsTransient(s) ? Explain(std::move(s), errors) : s;
 }
 
 }  // namespace internal

@@ -11,7 +11,10 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "core/deadline.h"
 #include "core/result.h"
 #include "core/status.h"
 #include "kafka/client_options.h"
@@ -20,8 +23,11 @@ namespace strata::kafka::internal {
 
 // The one place librdkafka error codes are read. `what` says what we were doing.
 Status FromKafka(rd_kafka_resp_err_t err, std::string_view what);
-// For rd_kafka_error_t (uses its retriable/fatal flags). Takes ownership of `error`.
+// For rd_kafka_error_t (uses its retriable/fatal/abortable flags). Takes ownership of
+// `error`; OK for nullptr.
 Status FromKafkaError(rd_kafka_error_t* error, std::string_view what);
+// The same for an error owned by someone else (e.g. a result object).
+Status DescribeKafkaError(const rd_kafka_error_t* error, std::string_view what);
 
 // The last client-level error librdkafka reported (connection refused, auth failure),
 // kept so a timeout can say why: "... timed out: 127.0.0.1:1: Connection refused".
@@ -59,5 +65,32 @@ Result<Handle> NewHandle(rd_kafka_type_t type, const ClientOptions& options,
 
 // Adds librdkafka's last reported client error to a timeout status.
 Status Explain(Status status, const ErrorSink& errors);
+
+struct QueueDeleter {
+  void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
+};
+using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
+struct EventDeleter {
+  void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
+};
+using EventPtr = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const { rd_kafka_topic_partition_list_destroy(l); }
+};
+using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
+// Starts one admin request by calling the rd_kafka_<Op>() function with these options
+// (after setting more of them, if it needs to) and this result queue.
+using AdminStart = std::function<void(rd_kafka_t*, rd_kafka_AdminOptions_t*, rd_kafka_queue_t*)>;
+
+// Runs an admin request of kind `op` on `handle` with its timeouts taken from `deadline`
+// and returns its result event. DeadlineExceeded (with the last client error) if none
+// arrives in time. The event's own error is not checked: see EventStatus.
+Result<EventPtr> RunAdmin(const Handle& handle, rd_kafka_admin_op_t op, Deadline deadline,
+                          std::string_view what, const AdminStart& start);
+
+// The request-level error of an admin result event, with the broker's message (and, for
+// a transient error, the last client error); OK if none.
+Status EventStatus(rd_kafka_event_t* event, std::string_view what, const ErrorSink& errors);
 
 }  // namespace strata::kafka::internal

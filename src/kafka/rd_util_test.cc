@@ -18,6 +18,27 @@ TEST(FromKafkaTest, MapsCodesToCallerActions) {
   EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE, "x").code(), StatusCode::kOutOfRange);
 }
 
+TEST(FromKafkaTest, GroupAndAclAnswersMeanStopOrRetry) {
+  // No authorizer on the cluster, a group with members: nothing to retry, the user acts.
+  EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR_SECURITY_DISABLED, "x").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP, "x").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR__NOT_CONFIGURED, "x").code(), StatusCode::kFailedPrecondition);
+  // An offset still held by an open transaction settles soon.
+  EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR_UNSTABLE_OFFSET_COMMIT, "x").code(), StatusCode::kUnavailable);
+  EXPECT_EQ(FromKafka(RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND, "x").code(), StatusCode::kNotFound);
+}
+
+TEST(FromKafkaTest, ErrorObjectsKeepTheirDetailAndOwnership) {
+  rd_kafka_error_t* error = rd_kafka_error_new(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, "topic %s is gone", "t1");
+  Status borrowed = internal::DescribeKafkaError(error, "describe");
+  EXPECT_EQ(borrowed.code(), StatusCode::kNotFound);
+  EXPECT_NE(borrowed.message().find("topic t1 is gone"), std::string::npos) << borrowed.ToString();
+  EXPECT_NE(borrowed.message().find("UNKNOWN_TOPIC_OR_PART"), std::string::npos) << borrowed.ToString();
+  Status owned = internal::FromKafkaError(error, "describe");  // destroys `error`
+  EXPECT_EQ(owned, borrowed);
+  EXPECT_TRUE(internal::FromKafkaError(nullptr, "x").ok());
+}
+
 TEST(FromKafkaTest, MessageSaysWhatAndWhy) {
   Status s = FromKafka(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, "metadata for \"orders\"");
   EXPECT_NE(s.message().find("metadata for \"orders\""), std::string::npos);

@@ -72,7 +72,7 @@ TEST_P(KafkaStackTest, ProduceAndConsumeKeepsEveryField) {
   while (got.size() < sent.size() && !deadline.Expired()) {
     auto r = (*consumer)->Poll(Deadline::After(1s));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
-    if (r->has_value()) got.push_back(std::move(**r));
+    if (r->record) got.push_back(std::move(*r->record));
   }
   ASSERT_EQ(got.size(), sent.size());
   for (size_t i = 0; i < sent.size(); ++i) {
