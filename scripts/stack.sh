@@ -130,6 +130,8 @@ num.io.threads=2
 num.recovery.threads.per.data.dir=1
 background.threads=2
 log.retention.check.interval.ms=1000
+log.cleaner.backoff.ms=500
+log.segment.delete.delay.ms=1000
 EOF
 }
 

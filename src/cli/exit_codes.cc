@@ -1,11 +1,14 @@
 #include "cli/exit_codes.h"
 
+#include <cstdio>
+
 namespace strata::cli {
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
     case StatusCode::kOk: return kExitOk;
     case StatusCode::kInvalidArgument: return kExitUsage;
+    case StatusCode::kNotFound: return kExitNothingMatched;
     case StatusCode::kDataLoss: return kExitVerifyFailed;
     case StatusCode::kPermissionDenied:
     case StatusCode::kUnauthenticated: return kExitAuth;
@@ -14,6 +17,11 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kCancelled: return kExitCancelled;
     default: return kExitFailed;
   }
+}
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "strata: error: %s\n", status.message().c_str());
+  return ExitCodeFor(status);
 }
 
 std::string ExitCodeHelp() {

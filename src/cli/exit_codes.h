@@ -23,6 +23,9 @@ constexpr int kExitCancelled = 130;     // stopped by SIGINT/SIGTERM after a cle
 // The exit code for a failed operation's Status.
 int ExitCodeFor(const Status& status);
 
+// Prints "strata: error: <status message>" on stderr and returns ExitCodeFor(status).
+int Fail(const Status& status);
+
 // The table above, for --help.
 std::string ExitCodeHelp();
 

@@ -1,0 +1,286 @@
+#include "backup/kafka_backup.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "backup/kafka_backup_metadata.h"
+#include "backup/log.h"
+#include "backup/partition_task.h"
+#include "backup/segment_uploader.h"
+#include "core/version.h"
+#include "kafka/admin.h"
+
+namespace strata::backup {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How long a partition may sit below its target with the consumer at the partition's end
+// before a one-shot run gives up on it: an open transaction holds the last stable offset
+// below the high watermark, and read_committed cannot read past it.
+constexpr auto kStalledAtEnd = std::chrono::seconds(30);
+constexpr auto kPollWait = std::chrono::milliseconds(200);
+constexpr auto kProgressEvery = std::chrono::seconds(1);
+
+class Job {
+ public:
+  Job(const Repository& repo, const KafkaBackupOptions& options, const ProgressCallback& progress)
+      : repo_(repo), options_(options), progress_(progress), run_(NewRunId()) {}
+
+  Result<KafkaBackupResult> Run();
+
+ private:
+  Deadline Rpc() const { return Deadline::After(options_.request_timeout); }
+  Status Plan();
+  Status Read();
+  Status HandleOutOfRange();
+  Status Seal(PartitionTask& task);
+  Status SealAll();
+  Status EnforceBudget();
+  Status Checkpoint(bool final);
+  void ReportProgress(bool force);
+  PartitionTask* Find(const std::string& topic, int32_t partition);
+
+  const Repository& repo_;
+  const KafkaBackupOptions& options_;
+  const ProgressCallback& progress_;
+  const std::string run_;
+  std::string cluster_;
+  std::string cluster_id_;
+  std::string backup_group_;
+  std::unique_ptr<kafka::Admin> admin_;
+  std::unique_ptr<kafka::Consumer> consumer_;
+  std::unique_ptr<SegmentUploader> uploader_;
+  std::vector<TopicMeta> topics_;
+  std::vector<PartitionTask> tasks_;
+  std::map<std::string, std::vector<size_t>> by_topic_;  // topic -> task index by partition
+  uint64_t buffered_ = 0;                                // bytes in tasks' buffers
+  KafkaBackupResult result_;
+  Clock::time_point last_progress_{};
+};
+
+PartitionTask* Job::Find(const std::string& topic, int32_t partition) {
+  auto it = by_topic_.find(topic);
+  if (it == by_topic_.end() || partition < 0 || static_cast<size_t>(partition) >= it->second.size()) return nullptr;
+  size_t i = it->second[partition];
+  return i < tasks_.size() ? &tasks_[i] : nullptr;
+}
+
+Status Job::Plan() {
+  STRATA_ASSIGN_OR_RETURN(admin_, kafka::Admin::Open(options_.client));
+  STRATA_ASSIGN_OR_RETURN(cluster_id_, admin_->ClusterId(Rpc()));
+  cluster_ = options_.cluster.value_or(cluster_id_);
+  backup_group_ = options_.backup_group.value_or("strata-backup-" + cluster_);
+  STRATA_ASSIGN_OR_RETURN(topics_, SelectTopics(*admin_, options_, Rpc()));
+  STRATA_ASSIGN_OR_RETURN(Repository::LatestState latest, repo_.LatestKafkaState(cluster_));
+
+  kafka::ConsumerOptions copts;
+  copts.isolation = options_.isolation;
+  copts.group_id = backup_group_;
+  copts.report_partition_end = true;
+  STRATA_ASSIGN_OR_RETURN(consumer_, kafka::Consumer::Open(options_.client, copts));
+
+  for (const auto& topic : topics_) {
+    const format::TopicState* prev = nullptr;
+    if (auto it = latest.topics.find(topic.name); it != latest.topics.end()) prev = &it->second;
+    std::vector<size_t>& index = by_topic_[topic.name];
+    index.assign(topic.partition_count, SIZE_MAX);
+    for (int32_t p = 0; p < topic.partition_count; ++p) {
+      STRATA_ASSIGN_OR_RETURN(kafka::Watermarks wm, consumer_->QueryWatermarks(topic.name, p, Rpc()));
+      const format::PartitionState* prev_part = nullptr;
+      if (prev != nullptr) {
+        for (const auto& ps : prev->partitions) {
+          if (ps.partition == p) prev_part = &ps;
+        }
+      }
+      STRATA_ASSIGN_OR_RETURN(PartitionTask task, PartitionTask::Start(topic.name, p, prev_part, wm));
+      for (const auto& g : task.new_gaps()) result_.gaps.push_back(g);
+      index[p] = tasks_.size();
+      tasks_.push_back(std::move(task));
+    }
+  }
+  return OkStatus();
+}
+
+Status Job::Seal(PartitionTask& task) {
+  STRATA_ASSIGN_OR_RETURN(std::optional<SealedSegment> sealed, task.Seal(cluster_, run_));
+  buffered_ -= task.take_released_bytes();
+  if (!sealed) return OkStatus();
+  ++result_.segments_written;
+  result_.bytes_stored += static_cast<int64_t>(sealed->data.size() + sealed->index.size());
+  std::vector<UploadItem> items;
+  items.push_back({sealed->key, std::move(sealed->data)});
+  items.push_back({sealed->index_key, std::move(sealed->index)});
+  return uploader_->Submit(std::move(items), nullptr);
+}
+
+Status Job::SealAll() {
+  for (auto& t : tasks_) STRATA_RETURN_IF_ERROR(Seal(t));
+  return OkStatus();
+}
+
+// Keeps segments in progress plus uploads waiting under the memory budget by ending the
+// largest segment in progress early.
+Status Job::EnforceBudget() {
+  while (buffered_ + uploader_->queued_bytes() > options_.memory_budget && buffered_ > 0) {
+    auto largest = std::max_element(tasks_.begin(), tasks_.end(), [](const PartitionTask& a, const PartitionTask& b) {
+      return a.buffered_bytes() < b.buffered_bytes();
+    });
+    if (largest->buffered_bytes() == 0) break;
+    STRATA_RETURN_IF_ERROR(Seal(*largest));
+  }
+  return OkStatus();
+}
+
+Status Job::HandleOutOfRange() {
+  // The broker deleted offsets we had not read yet (retention). Find which partitions
+  // fell behind their log start, record the gap, and resume at the new start.
+  std::vector<kafka::PartitionStart> starts;
+  for (auto& task : tasks_) {
+    if (task.done()) continue;
+    STRATA_ASSIGN_OR_RETURN(kafka::Watermarks wm, consumer_->QueryWatermarks(task.topic(), task.partition(), Rpc()));
+    if (task.position() < wm.low) {
+      STRATA_RETURN_IF_ERROR(Seal(task));
+      result_.gaps.push_back(task.SkipTo(wm.low, "unreadable"));
+      Log().warn("{}/{}: offsets {} lost to retention while backing up", task.topic(),
+                              task.partition(), result_.gaps.back());
+    }
+    starts.push_back({task.topic(), task.partition(), task.position()});
+  }
+  return consumer_->Assign(starts);
+}
+
+Status Job::Read() {
+  std::vector<kafka::PartitionStart> starts;
+  for (const auto& t : tasks_) {
+    if (!t.done() || options_.follow) starts.push_back({t.topic(), t.partition(), t.position()});
+  }
+  if (starts.empty()) return OkStatus();
+  STRATA_RETURN_IF_ERROR(consumer_->Assign(starts));
+  size_t open = 0;
+  for (const auto& t : tasks_) open += t.done() ? 0 : 1;
+  auto last_checkpoint = Clock::now();
+  while ((open > 0 || options_.follow) && !options_.cancel.cancelled()) {
+    auto ev = consumer_->Poll(Deadline::After(kPollWait));
+    if (!ev.ok()) {
+      if (ev.status().code() == StatusCode::kOutOfRange) {
+        STRATA_RETURN_IF_ERROR(HandleOutOfRange());
+        continue;
+      }
+      if (IsTransient(ev.status())) {
+        Log().warn("reading from Kafka: {} (retrying)", ev.status().ToString());
+        continue;
+      }
+      return ev.status();
+    }
+    if (ev->record) {
+      const kafka::Record& r = *ev->record;
+      PartitionTask* task = Find(r.topic, r.partition);
+      if (task == nullptr) return InternalError(fmt::format("record from unassigned partition {}/{}", r.topic, r.partition));
+      uint64_t before = task->buffered_bytes();
+      STRATA_RETURN_IF_ERROR(task->Add(r, options_));
+      buffered_ += task->buffered_bytes() - before;
+      ++result_.records;
+      result_.bytes_read += static_cast<int64_t>(RecordBytes(r));
+      if (task->buffered_bytes() >= options_.segment_bytes) STRATA_RETURN_IF_ERROR(Seal(*task));
+      STRATA_RETURN_IF_ERROR(EnforceBudget());
+    } else if (ev->end) {
+      PartitionTask* task = Find(ev->end->topic, ev->end->partition);
+      if (task != nullptr) task->AtEnd(ev->end->offset);
+    }
+    for (auto& task : tasks_) {
+      if (options_.follow || task.done()) continue;
+      if (task.position() >= task.target() || task.StalledAtEnd(kStalledAtEnd)) {
+        if (task.position() < task.target()) {
+          result_.warnings.push_back(fmt::format(
+              "{}/{}: stopped at offset {} below the high watermark {}: a transaction is still open "
+              "(read_committed cannot read past it)",
+              task.topic(), task.partition(), task.position(), task.target()));
+        }
+        STRATA_RETURN_IF_ERROR(Seal(task));
+        task.MarkDone();
+        --open;
+      }
+    }
+    if (options_.follow && Clock::now() - last_checkpoint >= options_.checkpoint_interval) {
+      STRATA_RETURN_IF_ERROR(Checkpoint(false));
+      last_checkpoint = Clock::now();
+    }
+    ReportProgress(false);
+  }
+  return OkStatus();
+}
+
+Status Job::Checkpoint(bool final) {
+  STRATA_RETURN_IF_ERROR(SealAll());
+  STRATA_RETURN_IF_ERROR(uploader_->Finish());
+  if (options_.follow) {
+    for (auto& task : tasks_) {
+      auto wm = consumer_->QueryWatermarks(task.topic(), task.partition(), Rpc());
+      if (wm.ok()) task.SetHighWatermark(wm->high);
+    }
+  }
+  STRATA_ASSIGN_OR_RETURN(format::KafkaManifest manifest,
+                          BuildManifest(*admin_, options_, ManifestContext{cluster_, cluster_id_, run_, backup_group_},
+                                        topics_, tasks_, result_.warnings, Rpc()));
+  result_.complete = manifest.complete;
+  STRATA_RETURN_IF_ERROR(repo_.WriteKafkaManifest(manifest));
+  result_.manifest_key = Repository::KafkaManifestKey(manifest.cluster, manifest.id);
+  ++result_.manifests_written;
+  Log().info("{} manifest {} written", final ? "backup" : "checkpoint", result_.manifest_key);
+  // The manifest is the truth; the group's offsets only make the backup's lag visible.
+  std::vector<kafka::PartitionStart> positions;
+  for (const auto& t : tasks_) positions.push_back({t.topic(), t.partition(), t.position()});
+  Status committed = consumer_->CommitOffsets(positions, Rpc());
+  if (!committed.ok()) {
+    Log().warn("could not commit the backup position to group {}: {}", backup_group_, committed.ToString());
+  }
+  return OkStatus();
+}
+
+void Job::ReportProgress(bool force) {
+  if (!progress_) return;
+  auto now = Clock::now();
+  if (!force && now - last_progress_ < kProgressEvery) return;
+  last_progress_ = now;
+  std::vector<TopicProgress> out;
+  for (const auto& topic : topics_) {
+    TopicProgress tp{topic.name, 0, 0, 0};
+    for (size_t i : by_topic_[topic.name]) {
+      const auto& t = tasks_[i];
+      tp.records += t.records_read();
+      tp.bytes += t.bytes_read();
+      tp.remaining_offsets += std::max<int64_t>(0, t.target() - t.position());
+    }
+    out.push_back(std::move(tp));
+  }
+  progress_(out);
+}
+
+Result<KafkaBackupResult> Job::Run() {
+  STRATA_RETURN_IF_ERROR(Plan());
+  result_.partitions = static_cast<int>(tasks_.size());
+  uploader_ = std::make_unique<SegmentUploader>(repo_.store(), options_.upload_threads,
+                                                options_.memory_budget / 2, CancelToken());
+  Status read = Read();
+  if (!read.ok()) {
+    // Nothing is committed; objects already uploaded stay unreferenced.
+    uploader_.reset();
+    return read;
+  }
+  ReportProgress(true);
+  STRATA_RETURN_IF_ERROR(Checkpoint(true));
+  return result_;
+}
+
+}  // namespace
+
+Result<KafkaBackupResult> RunKafkaBackup(const Repository& repo, const KafkaBackupOptions& options,
+                                         const ProgressCallback& progress) {
+  Job job(repo, options, progress);
+  return job.Run();
+}
+
+}  // namespace strata::backup

@@ -1,0 +1,127 @@
+#include "backup/partition_task.h"
+
+#include <fmt/format.h>
+
+#include "backup/kafka_backup.h"
+#include "backup/repository.h"
+
+namespace strata::backup {
+
+uint64_t RecordBytes(const kafka::Record& r) {
+  uint64_t n = (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
+  for (const auto& h : r.headers) n += h.key.size() + (h.value ? h.value->size() : 0);
+  return n;
+}
+
+Result<PartitionTask> PartitionTask::Start(const std::string& topic, int32_t partition,
+                                           const format::PartitionState* previous, const kafka::Watermarks& wm) {
+  PartitionTask t;
+  t.topic_ = topic;
+  if (previous != nullptr) {
+    t.state_ = *previous;
+  } else {
+    t.state_.partition = partition;
+    t.state_.next_offset = wm.low;
+  }
+  t.state_.log_start_offset = wm.low;
+  t.state_.high_watermark = wm.high;
+  t.target_ = wm.high;
+  if (t.state_.next_offset > wm.high) {
+    return FailedPreconditionError(fmt::format(
+        "{}/{}: the backup already holds offsets up to {} but the partition ends at {}; the topic was "
+        "probably deleted and created again: back it up under another --cluster name",
+        topic, partition, t.state_.next_offset, wm.high));
+  }
+  if (t.state_.next_offset < wm.low) {
+    t.new_gaps_.push_back(t.SkipTo(wm.low, "retention"));
+  }
+  t.done_ = t.state_.next_offset >= t.target_;
+  return t;
+}
+
+std::string PartitionTask::SkipTo(int64_t offset, const std::string& reason) {
+  format::OffsetGap gap{state_.next_offset, offset - 1, reason};
+  state_.gaps.push_back(gap);
+  state_.next_offset = offset;
+  return fmt::format("{}/{} offsets {}..{} ({})", topic_, state_.partition, gap.from, gap.to, reason);
+}
+
+Status PartitionTask::Add(const kafka::Record& r, const KafkaBackupOptions& options) {
+  if (r.offset < state_.next_offset) return OkStatus();
+  if (!builder_) {
+    format::BatchEncoderOptions eo;
+    eo.zstd_level = options.zstd_level;
+    builder_ = std::make_unique<format::SegmentBuilder>(eo);
+  }
+  header_scratch_.clear();
+  for (const auto& h : r.headers) {
+    header_scratch_.push_back(
+        {h.key, h.value ? std::optional<ByteView>(*h.value) : std::optional<ByteView>()});
+  }
+  format::KafkaRecordView view;
+  view.offset = r.offset;
+  view.timestamp_ms = r.timestamp_ms;
+  view.timestamp_type = r.timestamp_type == kafka::TimestampType::kLogAppendTime ? format::TimestampType::kLogAppendTime
+                                                                                  : format::TimestampType::kCreateTime;
+  if (r.key) view.key = ByteView(*r.key);
+  if (r.value) view.value = ByteView(*r.value);
+  view.headers = header_scratch_;
+  STRATA_RETURN_IF_ERROR(builder_->Add(view).WithContext(fmt::format("{}/{} offset {}", topic_, state_.partition, r.offset)));
+  ByteView pending = builder_->pending();
+  if (!pending.empty()) {
+    buffer_.append(pending);
+    builder_->ClearPending();
+  }
+  state_.next_offset = r.offset + 1;
+  ++records_read_;
+  bytes_read_ += static_cast<int64_t>(RecordBytes(r));
+  at_end_since_.reset();
+  return OkStatus();
+}
+
+void PartitionTask::AtEnd(int64_t offset) {
+  if (offset > state_.next_offset) state_.next_offset = offset;
+  if (!at_end_since_) at_end_since_ = std::chrono::steady_clock::now();
+}
+
+bool PartitionTask::StalledAtEnd(std::chrono::steady_clock::duration limit) const {
+  return at_end_since_ && std::chrono::steady_clock::now() - *at_end_since_ >= limit;
+}
+
+Result<std::optional<SealedSegment>> PartitionTask::Seal(const std::string& cluster, const std::string& run) {
+  if (!builder_ || builder_->record_count() == 0) {
+    released_ += buffer_.size();
+    buffer_.clear();
+    builder_.reset();
+    return std::optional<SealedSegment>();
+  }
+  released_ += buffered_bytes();
+  STRATA_ASSIGN_OR_RETURN(format::SegmentSummary summary, builder_->Finish());
+  buffer_.append(builder_->pending());
+  builder_->ClearPending();
+  STRATA_ASSIGN_OR_RETURN(format::SegmentIndex index, builder_->Index());
+  SealedSegment s;
+  s.key = Repository::KafkaSegmentKey(cluster, topic_, state_.partition, summary.base_offset, summary.last_offset,
+                                      run, ".log");
+  s.index_key = s.key + format::kSegmentIndexSuffix;
+  s.data = std::move(buffer_);
+  s.index = index.Serialize();
+  buffer_ = Bytes();
+  builder_.reset();
+  format::SegmentRef ref;
+  ref.key = s.key;
+  ref.index_key = s.index_key;
+  ref.base_offset = summary.base_offset;
+  ref.last_offset = summary.last_offset;
+  ref.records = summary.record_count;
+  ref.bytes = static_cast<int64_t>(summary.size_bytes);
+  ref.min_timestamp = summary.min_timestamp;
+  ref.max_timestamp = summary.max_timestamp;
+  ref.crc32c = summary.crc32c;
+  ref.sha256 = summary.sha256_hex;
+  state_.segments.push_back(std::move(ref));
+  state_.records += summary.record_count;
+  return std::optional<SealedSegment>(std::move(s));
+}
+
+}  // namespace strata::backup

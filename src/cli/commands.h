@@ -1,0 +1,17 @@
+// Subcommand registration. Each Register* adds one subcommand to `parent` and sets
+// `*run` (when that subcommand is chosen) to the function that executes it and returns
+// the process exit code. Subcommands hold no business logic: they build options and call
+// one job function.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace strata::cli {
+
+using RunFunction = std::function<int()>;
+
+void RegisterBackupKafka(CLI::App* backup, RunFunction* run);
+
+}  // namespace strata::cli
