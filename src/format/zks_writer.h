@@ -42,7 +42,7 @@ class ZksWriter {
  public:
   // Returns a writer that sends its output to `sink`. InvalidArgument for options out of
   // range (chunk_bytes < 64, batch_bytes 0, a level zstd does not accept); Internal if zstd
-  // cannot allocate its context. The header is written with the first batch.
+  // cannot allocate its context. The header goes out at the start of the first chunk.
   static Result<std::unique_ptr<ZksWriter>> Create(ByteSink sink, ZksWriterOptions options = {});
   ~ZksWriter();
   ZksWriter(const ZksWriter&) = delete;
