@@ -160,7 +160,17 @@ void OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
   Log().debug("librdkafka: {}: {}", rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)), reason);
 }
 
-void OnLog(const rd_kafka_t*, int level, const char* fac, const char* buf) {
+void OnLog(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
+  // Connection failures ("Connect to ipv4#127.0.0.1:1 failed: Connection refused") reach
+  // the application only as FAIL log lines, not through OnError: keep the last one, so a
+  // timeout can say why.
+  if (std::string_view(fac) == "FAIL" && rk != nullptr) {
+    if (auto* sink = static_cast<ErrorSink*>(rd_kafka_opaque(rk))) {
+      std::string_view line(buf);
+      // Drop librdkafka's "<broker>/<id>: " thread prefix duplicate, keep the rest.
+      sink->Record(RD_KAFKA_RESP_ERR__TRANSPORT, std::string(line.substr(line.find(": ") == std::string_view::npos ? 0 : line.find(": ") + 2)));
+    }
+  }
   // librdkafka's syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug. Its own errors
   // reach us through OnError too, so keep its chatter at debug unless it is a warning.
   if (level <= 4) {

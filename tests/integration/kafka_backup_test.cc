@@ -404,3 +404,70 @@ TEST_F(KafkaBackupTest, UnknownTopicIsNotFoundAndWritesNothing) {
 
 }  // namespace
 }  // namespace strata::backup
+
+namespace strata::backup {
+namespace {
+
+void ProduceN(const std::string& topic, int32_t partitions, int n, size_t value_size) {
+  auto producer = kafka::Producer::Open(Client(), {});
+  ASSERT_TRUE(producer.ok());
+  for (int i = 0; i < n; ++i) {
+    kafka::Record r;
+    r.topic = topic;
+    r.partition = i % partitions;
+    r.key = Bytes("k" + std::to_string(i));
+    r.value = Bytes(value_size, static_cast<char>('a' + i % 26));
+    ASSERT_TRUE((*producer)->Send(r, Deadline::After(30s)).ok());
+  }
+  ASSERT_TRUE((*producer)->Flush(Deadline::After(60s)).ok());
+}
+
+TEST_F(KafkaBackupTest, FollowModeCheckpointsAndStopsCleanly) {
+  std::string topic = CreateTopic(2);
+  ProduceN(topic, 2, 100, 100);
+  KafkaBackupOptions o;
+  o.client = Client();
+  o.topics = {topic};
+  o.cluster = "test";
+  o.follow = true;
+  o.checkpoint_interval = 300ms;
+  Result<KafkaBackupResult> result = InternalError("not run");
+  std::thread runner([&] { result = RunKafkaBackup(*repo_, o); });
+  std::this_thread::sleep_for(2s);
+  ProduceN(topic, 2, 100, 100);
+  std::this_thread::sleep_for(2s);
+  o.cancel.Cancel();  // what SIGTERM does
+  runner.join();
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_GE(result->manifests_written, 3);
+  EXPECT_EQ(result->records, 200);
+  EXPECT_TRUE(result->complete);
+  ExpectBackupEqualsTopic(topic, 2);
+}
+
+TEST_F(KafkaBackupTest, KilledRunLeavesNoGapOrDuplicateAfterRerun) {
+  std::string topic = CreateTopic(4);
+  ProduceN(topic, 4, 20000, 200);
+  ASSERT_TRUE(Backup(topic).ok());
+  ProduceN(topic, 4, 200000, 200);  // about 40 MB more
+  std::string cmd = std::string(STRATA_BINARY) + " backup kafka --no-progress --log-level error -b " +
+                    StackEnv::Get().Require("KAFKA_BOOTSTRAP") + " -t " + topic + " --cluster test --to " +
+                    dir_.path.string() + " --segment-size 1 --memory 16 --zstd-level 19 & echo $! > " +
+                    dir_.path.string() + ".pid; wait";
+  std::thread runner([&] { (void)std::system(cmd.c_str()); });
+  std::this_thread::sleep_for(1500ms);
+  std::string kill = "kill -9 $(cat " + dir_.path.string() + ".pid)";
+  ASSERT_EQ(std::system(kill.c_str()), 0);
+  runner.join();
+  std::filesystem::remove(dir_.path.string() + ".pid");
+  auto manifests = repo_->ListKafkaManifests("test");
+  ASSERT_TRUE(manifests.ok());
+  ASSERT_EQ(manifests->size(), 1u) << "the killed run must not have committed";
+  auto rerun = Backup(topic);
+  ASSERT_TRUE(rerun.ok()) << rerun.status().ToString();
+  EXPECT_EQ(rerun->records, 200000);
+  ExpectBackupEqualsTopic(topic, 4);
+}
+
+}  // namespace
+}  // namespace strata::backup
