@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <regex>
 
+#include "backup/encode_workers.h"
 #include "backup/kafka_backup_metadata.h"
 #include "backup/log.h"
 #include "backup/partition_task.h"
@@ -23,6 +26,8 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kStalledAtEnd = std::chrono::seconds(30);
 constexpr auto kPollWait = std::chrono::milliseconds(200);
 constexpr auto kProgressEvery = std::chrono::seconds(1);
+// Records queued per encoding worker (about 8 MiB of 1 KiB records).
+constexpr size_t kWorkerQueueItems = 8192;
 
 class Job {
  public:
@@ -36,9 +41,11 @@ class Job {
   Status Plan();
   Status Read();
   Status HandleOutOfRange();
-  Status Seal(PartitionTask& task);
+  Status Seal(PartitionTask& task, uint64_t& buffered);
   Status SealAll();
-  Status EnforceBudget();
+  Status EnforceBudget(size_t worker);
+  Status Encode(EncodeItem& item);
+  int Workers() const;
   Status Checkpoint(bool final);
   void ReportProgress(bool force);
   PartitionTask* Find(const std::string& topic, int32_t partition);
@@ -56,7 +63,17 @@ class Job {
   std::vector<TopicMeta> topics_;
   std::vector<PartitionTask> tasks_;
   std::map<std::string, std::vector<size_t>> by_topic_;  // topic -> task index by partition
-  uint64_t buffered_ = 0;                                // bytes in tasks' buffers
+  std::unique_ptr<EncodeWorkers> workers_;
+  // Bytes in the buffers of the tasks each worker owns (task index % workers); each entry
+  // is touched only by its worker, or by the reading thread while the workers are idle.
+  std::vector<uint64_t> buffered_;
+  std::atomic<int> segments_written_{0};
+  std::atomic<int64_t> bytes_stored_{0};
+  // What the reading thread has handed to the workers, per task: the next offset, and
+  // since when the partition has been at its end below the target.
+  std::vector<int64_t> dispatched_;
+  std::vector<std::optional<Clock::time_point>> at_end_since_;
+  std::vector<int64_t> records_in_, bytes_in_;
   KafkaBackupResult result_;
   Clock::time_point last_progress_{};
 };
@@ -104,49 +121,78 @@ Status Job::Plan() {
   return OkStatus();
 }
 
-Status Job::Seal(PartitionTask& task) {
+int Job::Workers() const {
+  // On two cores one worker encodes while this thread and librdkafka's read.
+  unsigned cores = std::max(2u, std::thread::hardware_concurrency());
+  return static_cast<int>(std::min<size_t>(std::max<size_t>(1, tasks_.size()), cores - 1));
+}
+
+Status Job::Seal(PartitionTask& task, uint64_t& buffered) {
   STRATA_ASSIGN_OR_RETURN(std::optional<SealedSegment> sealed, task.Seal(cluster_, run_));
-  buffered_ -= task.take_released_bytes();
+  buffered -= task.take_released_bytes();
   if (!sealed) return OkStatus();
-  ++result_.segments_written;
-  result_.bytes_stored += static_cast<int64_t>(sealed->data.size() + sealed->index.size());
+  ++segments_written_;
+  bytes_stored_ += static_cast<int64_t>(sealed->data.size() + sealed->index.size());
   std::vector<UploadItem> items;
   items.push_back({sealed->key, std::move(sealed->data)});
   items.push_back({sealed->index_key, std::move(sealed->index)});
   return uploader_->Submit(std::move(items), nullptr);
 }
 
+// REQUIRES: the workers are idle.
 Status Job::SealAll() {
-  for (auto& t : tasks_) STRATA_RETURN_IF_ERROR(Seal(t));
+  for (size_t i = 0; i < tasks_.size(); ++i) STRATA_RETURN_IF_ERROR(Seal(tasks_[i], buffered_[i % buffered_.size()]));
   return OkStatus();
 }
 
-// Keeps segments in progress plus uploads waiting under the memory budget by ending the
-// largest segment in progress early.
-Status Job::EnforceBudget() {
-  while (buffered_ + uploader_->queued_bytes() > options_.memory_budget && buffered_ > 0) {
-    auto largest = std::max_element(tasks_.begin(), tasks_.end(), [](const PartitionTask& a, const PartitionTask& b) {
-      return a.buffered_bytes() < b.buffered_bytes();
-    });
-    if (largest->buffered_bytes() == 0) break;
-    STRATA_RETURN_IF_ERROR(Seal(*largest));
+// Keeps this worker's segments in progress, plus its share of the uploads waiting, under
+// its share of the memory budget by ending its largest segment in progress early.
+Status Job::EnforceBudget(size_t worker) {
+  const uint64_t share = options_.memory_budget / buffered_.size();
+  const uint64_t upload_share = uploader_->queued_bytes() / buffered_.size();
+  uint64_t& buffered = buffered_[worker];
+  while (buffered > 0 && buffered + upload_share > share) {
+    PartitionTask* largest = nullptr;
+    for (size_t i = worker; i < tasks_.size(); i += buffered_.size()) {
+      if (largest == nullptr || tasks_[i].buffered_bytes() > largest->buffered_bytes()) largest = &tasks_[i];
+    }
+    if (largest == nullptr || largest->buffered_bytes() == 0) break;
+    STRATA_RETURN_IF_ERROR(Seal(*largest, buffered));
   }
   return OkStatus();
+}
+
+// Runs on the worker that owns item.task.
+Status Job::Encode(EncodeItem& item) {
+  PartitionTask& task = tasks_[item.task];
+  uint64_t& buffered = buffered_[item.task % buffered_.size()];
+  if (!item.record) {
+    task.AtEnd(item.end_offset);
+    return OkStatus();
+  }
+  uint64_t before = task.buffered_bytes();
+  STRATA_RETURN_IF_ERROR(task.Add(*item.record, options_));
+  buffered += task.buffered_bytes() - before;
+  if (task.buffered_bytes() >= options_.segment_bytes) STRATA_RETURN_IF_ERROR(Seal(task, buffered));
+  return EnforceBudget(item.task % buffered_.size());
 }
 
 Status Job::HandleOutOfRange() {
   // The broker deleted offsets we had not read yet (retention). Find which partitions
   // fell behind their log start, record the gap, and resume at the new start.
+  STRATA_RETURN_IF_ERROR(workers_->Drain());
   std::vector<kafka::PartitionStart> starts;
-  for (auto& task : tasks_) {
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    PartitionTask& task = tasks_[i];
     if (task.done()) continue;
     STRATA_ASSIGN_OR_RETURN(kafka::Watermarks wm, consumer_->QueryWatermarks(task.topic(), task.partition(), Rpc()));
     if (task.position() < wm.low) {
-      STRATA_RETURN_IF_ERROR(Seal(task));
+      STRATA_RETURN_IF_ERROR(Seal(task, buffered_[i % buffered_.size()]));
       result_.gaps.push_back(task.SkipTo(wm.low, "unreadable"));
       Log().warn("{}/{}: offsets {} lost to retention while backing up", task.topic(),
                               task.partition(), result_.gaps.back());
     }
+    dispatched_[i] = task.position();
     starts.push_back({task.topic(), task.partition(), task.position()});
   }
   return consumer_->Assign(starts);
@@ -160,7 +206,11 @@ Status Job::Read() {
   if (starts.empty()) return OkStatus();
   STRATA_RETURN_IF_ERROR(consumer_->Assign(starts));
   size_t open = 0;
-  for (const auto& t : tasks_) open += t.done() ? 0 : 1;
+  std::vector<bool> finished(tasks_.size());
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    finished[i] = tasks_[i].done();
+    open += finished[i] ? 0 : 1;
+  }
   auto last_checkpoint = Clock::now();
   while ((open > 0 || options_.follow) && !options_.cancel.cancelled()) {
     auto ev = consumer_->Poll(Deadline::After(kPollWait));
@@ -176,32 +226,33 @@ Status Job::Read() {
       return ev.status();
     }
     if (ev->record) {
-      const kafka::Record& r = *ev->record;
-      PartitionTask* task = Find(r.topic, r.partition);
-      if (task == nullptr) return InternalError(fmt::format("record from unassigned partition {}/{}", r.topic, r.partition));
-      uint64_t before = task->buffered_bytes();
-      STRATA_RETURN_IF_ERROR(task->Add(r, options_));
-      buffered_ += task->buffered_bytes() - before;
-      ++result_.records;
-      result_.bytes_read += static_cast<int64_t>(RecordBytes(r));
-      if (task->buffered_bytes() >= options_.segment_bytes) STRATA_RETURN_IF_ERROR(Seal(*task));
-      STRATA_RETURN_IF_ERROR(EnforceBudget());
+      PartitionTask* task = Find(ev->record->topic, ev->record->partition);
+      if (task == nullptr) {
+        return InternalError(fmt::format("record from unassigned partition {}/{}", ev->record->topic, ev->record->partition));
+      }
+      size_t i = static_cast<size_t>(task - tasks_.data());
+      dispatched_[i] = std::max(dispatched_[i], ev->record->offset + 1);
+      at_end_since_[i].reset();
+      ++records_in_[i];
+      bytes_in_[i] += static_cast<int64_t>(RecordBytes(*ev->record));
+      STRATA_RETURN_IF_ERROR(workers_->Submit(EncodeItem{i, std::move(ev->record), -1}));
     } else if (ev->end) {
       PartitionTask* task = Find(ev->end->topic, ev->end->partition);
-      if (task != nullptr) task->AtEnd(ev->end->offset);
+      if (task != nullptr) {
+        size_t i = static_cast<size_t>(task - tasks_.data());
+        dispatched_[i] = std::max(dispatched_[i], ev->end->offset);
+        if (!at_end_since_[i]) at_end_since_[i] = Clock::now();
+        STRATA_RETURN_IF_ERROR(workers_->Submit(EncodeItem{i, std::nullopt, ev->end->offset}));
+      }
     }
-    for (auto& task : tasks_) {
-      if (options_.follow || task.done()) continue;
-      if (task.position() >= task.target() || task.StalledAtEnd(kStalledAtEnd)) {
-        if (task.position() < task.target()) {
-          result_.warnings.push_back(fmt::format(
-              "{}/{}: stopped at offset {} below the high watermark {}: a transaction is still open "
-              "(read_committed cannot read past it)",
-              task.topic(), task.partition(), task.position(), task.target()));
+    if (!options_.follow) {
+      for (size_t i = 0; i < tasks_.size(); ++i) {
+        if (finished[i]) continue;
+        bool stalled = at_end_since_[i] && Clock::now() - *at_end_since_[i] >= kStalledAtEnd;
+        if (dispatched_[i] >= tasks_[i].target() || stalled) {
+          finished[i] = true;
+          --open;
         }
-        STRATA_RETURN_IF_ERROR(Seal(task));
-        task.MarkDone();
-        --open;
       }
     }
     if (options_.follow && Clock::now() - last_checkpoint >= options_.checkpoint_interval) {
@@ -210,10 +261,23 @@ Status Job::Read() {
     }
     ReportProgress(false);
   }
+  STRATA_RETURN_IF_ERROR(workers_->Drain());
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    PartitionTask& task = tasks_[i];
+    if (options_.follow || task.done() || !finished[i]) continue;
+    if (task.position() < task.target()) {
+      result_.warnings.push_back(fmt::format(
+          "{}/{}: stopped at offset {} below the high watermark {}: a transaction is still open "
+          "(read_committed cannot read past it)",
+          task.topic(), task.partition(), task.position(), task.target()));
+    }
+    task.MarkDone();
+  }
   return OkStatus();
 }
 
 Status Job::Checkpoint(bool final) {
+  STRATA_RETURN_IF_ERROR(workers_->Drain());
   STRATA_RETURN_IF_ERROR(SealAll());
   STRATA_RETURN_IF_ERROR(uploader_->Finish());
   if (options_.follow) {
@@ -249,10 +313,9 @@ void Job::ReportProgress(bool force) {
   for (const auto& topic : topics_) {
     TopicProgress tp{topic.name, 0, 0, 0};
     for (size_t i : by_topic_[topic.name]) {
-      const auto& t = tasks_[i];
-      tp.records += t.records_read();
-      tp.bytes += t.bytes_read();
-      tp.remaining_offsets += std::max<int64_t>(0, t.target() - t.position());
+      tp.records += records_in_[i];
+      tp.bytes += bytes_in_[i];
+      tp.remaining_offsets += std::max<int64_t>(0, tasks_[i].target() - dispatched_[i]);
     }
     out.push_back(std::move(tp));
   }
@@ -264,14 +327,32 @@ Result<KafkaBackupResult> Job::Run() {
   result_.partitions = static_cast<int>(tasks_.size());
   uploader_ = std::make_unique<SegmentUploader>(repo_.store(), options_.upload_threads,
                                                 options_.memory_budget / 2, CancelToken());
+  buffered_.assign(static_cast<size_t>(Workers()), 0);
+  dispatched_.resize(tasks_.size());
+  for (size_t i = 0; i < tasks_.size(); ++i) dispatched_[i] = tasks_[i].position();
+  at_end_since_.resize(tasks_.size());
+  records_in_.assign(tasks_.size(), 0);
+  bytes_in_.assign(tasks_.size(), 0);
+  workers_ = std::make_unique<EncodeWorkers>(Workers(), kWorkerQueueItems, [this](EncodeItem& item) { return Encode(item); });
   Status read = Read();
+  if (read.ok()) {
+    ReportProgress(true);
+    read = Checkpoint(true);
+  }
+  // Stop the workers before the tasks they refer to go away.
+  workers_->Drain().IgnoreError();
+  workers_.reset();
   if (!read.ok()) {
     // Nothing is committed; objects already uploaded stay unreferenced.
     uploader_.reset();
     return read;
   }
-  ReportProgress(true);
-  STRATA_RETURN_IF_ERROR(Checkpoint(true));
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    result_.records += records_in_[i];
+    result_.bytes_read += bytes_in_[i];
+  }
+  result_.segments_written = segments_written_;
+  result_.bytes_stored = bytes_stored_;
   return result_;
 }
 
