@@ -21,6 +21,11 @@ for a in "$@"; do
   esac
 done
 
+# Tests must never reach the network beyond loopback: keep the AWS credential chain
+# away from the EC2 instance metadata service and container credential endpoints.
+export AWS_EC2_METADATA_DISABLED=true
+unset AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI
+
 step() { printf '\n=== %s (%s s)\n' "$*" "$SECONDS"; }
 jobs=$(nproc)
 
