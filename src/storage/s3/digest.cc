@@ -25,6 +25,14 @@ Bytes Sha256(ByteView data) {
 
 std::string Sha256Hex(ByteView data) { return HexEncode(Sha256(data)); }
 
+std::string Md5Hex(ByteView data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int out_len = 0;
+  STRATA_CHECK(EVP_Digest(data.data(), data.size(), out, &out_len, EVP_md5(), nullptr) == 1,
+               "EVP_Digest(MD5) failed");
+  return HexEncode(ByteView(reinterpret_cast<const char*>(out), out_len));
+}
+
 Bytes HmacSha256(ByteView key, ByteView data) {
   STRATA_CHECK(key.size() <= static_cast<std::size_t>(INT_MAX), "HMAC key too large");
   unsigned char out[EVP_MAX_MD_SIZE];

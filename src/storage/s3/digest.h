@@ -20,6 +20,10 @@ Bytes Sha256(ByteView data);
 // Returns the SHA-256 digest of `data` as 64 lowercase hex characters.
 std::string Sha256Hex(ByteView data);
 
+// Returns the MD5 digest of `data` as 32 lowercase hex characters: the ETag S3 gives an
+// object stored by a single unencrypted (or SSE-S3) PUT. Not for security.
+std::string Md5Hex(ByteView data);
+
 // Returns the raw 32-byte HMAC-SHA256 of `data` under `key`.
 Bytes HmacSha256(ByteView key, ByteView data);
 
