@@ -58,6 +58,8 @@ int ModeFlags(CreateMode mode) {
     case CreateMode::kPersistentSequential: return ZOO_PERSISTENT_SEQUENTIAL;
     case CreateMode::kEphemeralSequential: return ZOO_EPHEMERAL_SEQUENTIAL;
     case CreateMode::kContainer: return ZOO_CONTAINER;
+    case CreateMode::kPersistentWithTtl: return ZOO_PERSISTENT_WITH_TTL;
+    case CreateMode::kPersistentSequentialWithTtl: return ZOO_PERSISTENT_SEQUENTIAL_WITH_TTL;
   }
   return ZOO_PERSISTENT;
 }
@@ -72,6 +74,7 @@ struct Session::Impl {
   std::string connect;
   SessionState session;
   zhandle_t* zh = nullptr;
+  bool digest_auth = false;
 
   ~Impl() {
     if (zh != nullptr) zookeeper_close(zh);
@@ -129,16 +132,19 @@ Result<std::unique_ptr<Session>> Session::Connect(const SessionOptions& options,
     }
     // Never include the credential in the message.
     STRATA_RETURN_IF_ERROR(FromZk(rc, fmt::format("authenticate to ZooKeeper {} with scheme {}", options.connect, scheme)));
+    if (scheme == "digest") impl->digest_auth = true;
   }
   return std::unique_ptr<Session>(new Session(std::move(impl)));
 }
 
 Result<std::string> Session::Create(const std::string& path, const std::optional<Bytes>& data,
-                                    const std::vector<Acl>& acl, CreateMode mode) {
+                                    const std::vector<Acl>& acl, CreateMode mode, int64_t ttl_ms) {
   AclVector acls(acl);
   std::string created(path.size() + 16, '\0');  // room for a sequence suffix
-  int rc = zoo_create(impl_->zh, path.c_str(), data ? data->data() : nullptr, data ? static_cast<int>(data->size()) : -1,
-                      &acls.vec, ModeFlags(mode), created.data(), static_cast<int>(created.size()));
+  bool ttl = mode == CreateMode::kPersistentWithTtl || mode == CreateMode::kPersistentSequentialWithTtl;
+  int rc = zoo_create_ttl(impl_->zh, path.c_str(), data ? data->data() : nullptr,
+                          data ? static_cast<int>(data->size()) : -1, &acls.vec, ModeFlags(mode), ttl ? ttl_ms : -1,
+                          created.data(), static_cast<int>(created.size()));
   STRATA_RETURN_IF_ERROR(FromZk(rc, fmt::format("create {}", path)));
   created.resize(std::strlen(created.c_str()));
   return created;
@@ -188,5 +194,74 @@ Result<std::vector<std::string>> Session::Children(const std::string& path) {
 Status Session::Delete(const std::string& path, int32_t version) {
   return FromZk(zoo_delete(impl_->zh, path.c_str(), version), fmt::format("delete {}", path));
 }
+
+Status Session::SetData(const std::string& path, const std::optional<Bytes>& data, int32_t version) {
+  int rc = zoo_set(impl_->zh, path.c_str(), data ? data->data() : nullptr, data ? static_cast<int>(data->size()) : -1,
+                   version);
+  return FromZk(rc, fmt::format("set data of {}", path));
+}
+
+Result<std::vector<Acl>> Session::GetAcl(const std::string& path, Stat* stat) {
+  ::ACL_vector acls{};
+  ::Stat st{};
+  int rc = zoo_get_acl(impl_->zh, path.c_str(), &acls, &st);
+  STRATA_RETURN_IF_ERROR(FromZk(rc, fmt::format("get ACL of {}", path)));
+  std::vector<Acl> out = internal::ToAcls(acls);
+  deallocate_ACL_vector(&acls);
+  if (stat != nullptr) *stat = internal::ToStat(st);
+  return out;
+}
+
+Status Session::SetAcl(const std::string& path, const std::vector<Acl>& acl, int32_t version) {
+  AclVector acls(acl);
+  return FromZk(zoo_set_acl(impl_->zh, path.c_str(), version, &acls.vec), fmt::format("set ACL of {}", path));
+}
+
+namespace {
+struct SyncWait {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  int rc = 0;
+};
+void SyncDone(int rc, const char*, const void* data) {
+  // shared_ptr: the waiter may give up (deadline) before the completion runs.
+  auto* holder = static_cast<std::shared_ptr<SyncWait>*>(const_cast<void*>(data));
+  std::shared_ptr<SyncWait> w = std::move(*holder);
+  delete holder;
+  {
+    std::lock_guard<std::mutex> lock(w->mu);
+    w->done = true;
+    w->rc = rc;
+  }
+  w->cv.notify_all();
+}
+}  // namespace
+
+Status Session::Sync(const std::string& path, Deadline deadline) {
+  auto wait = std::make_shared<SyncWait>();
+  auto* holder = new std::shared_ptr<SyncWait>(wait);
+  int rc = zoo_async(impl_->zh, path.c_str(), SyncDone, holder);
+  if (rc != ZOK) {
+    delete holder;
+    return FromZk(rc, fmt::format("sync {}", path));
+  }
+  std::unique_lock<std::mutex> lock(wait->mu);
+  if (!wait->cv.wait_for(lock, std::chrono::milliseconds(deadline.RemainingMillis()), [&] { return wait->done; })) {
+    return DeadlineExceededError(fmt::format("sync {} on ZooKeeper {}: no answer in time", path, impl_->connect));
+  }
+  return FromZk(wait->rc, fmt::format("sync {}", path));
+}
+
+std::string Session::CurrentServer() const {
+  const char* server = zoo_get_current_server(impl_->zh);
+  return server != nullptr ? std::string(server) : std::string();
+}
+
+bool Session::has_digest_auth() const { return impl_->digest_auth; }
+
+namespace internal {
+zhandle_t* SessionAccess::Handle(Session& session) { return session.impl_->zh; }
+}  // namespace internal
 
 }  // namespace strata::zk

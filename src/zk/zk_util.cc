@@ -14,8 +14,8 @@ Status FromZk(int rc, std::string_view what) {
     case ZAUTHFAILED: return UnauthenticatedError(std::move(msg));
     case ZNOTEMPTY:
     case ZNOCHILDRENFOREPHEMERALS:
-    case ZUNIMPLEMENTED:
       return FailedPreconditionError(std::move(msg));
+    case ZUNIMPLEMENTED: return UnimplementedError(std::move(msg));
     case ZBADARGUMENTS:
     case ZINVALIDACL:
     case ZMARSHALLINGERROR:
@@ -47,6 +47,16 @@ zk::Stat ToStat(const ::Stat& s) {
   out.ephemeral_owner = s.ephemeralOwner;
   out.data_length = s.dataLength;
   out.num_children = s.numChildren;
+  return out;
+}
+
+std::vector<zk::Acl> ToAcls(const ::ACL_vector& acls) {
+  std::vector<zk::Acl> out;
+  out.reserve(static_cast<size_t>(acls.count));
+  for (int32_t i = 0; i < acls.count; ++i) {
+    const ::ACL& a = acls.data[i];
+    out.push_back(zk::Acl{a.perms, a.id.scheme != nullptr ? a.id.scheme : "", a.id.id != nullptr ? a.id.id : ""});
+  }
   return out;
 }
 

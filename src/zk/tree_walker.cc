@@ -1,0 +1,402 @@
+#include "zk/tree_walker.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <unordered_set>
+
+#include "zk/zk_util.h"
+
+namespace strata::zk {
+
+bool TreeOrderLess(std::string_view a, std::string_view b) {
+  // '/' sorts below every byte a name may hold, so comparing with '/' as 0 compares the
+  // component lists in byte order, and a path before the paths below it.
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char x = a[i] == '/' ? 0 : static_cast<unsigned char>(a[i]);
+    unsigned char y = b[i] == '/' ? 0 : static_cast<unsigned char>(b[i]);
+    if (x != y) return x < y;
+  }
+  return a.size() < b.size();
+}
+
+namespace {
+
+using internal::FromZk;
+using internal::SessionAccess;
+
+constexpr size_t kMinWindow = 16;
+constexpr size_t kAssumedNodeBytes = 4096;
+constexpr auto kWaitSlice = std::chrono::milliseconds(200);
+
+struct Walk;
+
+// One znode being read. The completion thread writes the reply fields under Walk::mu;
+// everything else belongs to the walking thread.
+struct Node {
+  Walk* walk = nullptr;
+  std::string path;
+  // Replies of the current attempt.
+  int pending = 0;
+  int error = ZOK;
+  bool have_data = false, have_acl = false, have_kids = false;
+  std::optional<Bytes> data;
+  std::vector<Acl> acl;
+  std::vector<std::string> kid_names;
+  ::Stat data_stat{}, acl_stat{}, kids_stat{};
+  int attempts = 0;
+  bool complete = false;
+  bool gone = false;
+  bool visited = false;
+  // Children: kid_names[0, requested) have Node objects; kids.front() is visited next.
+  size_t requested = 0;
+  std::deque<std::unique_ptr<Node>> kids;
+  std::string next_kid_path;  // path of kid_names[requested], the key in Walk::groups
+  size_t buffered = 0;        // bytes counted in Walk::buffered for this node
+};
+
+// What a node read ahead costs besides its data and names (struct, path, allocations).
+constexpr size_t kNodeOverhead = sizeof(Node) + 64;
+
+struct GroupLess {
+  bool operator()(const Node* a, const Node* b) const { return TreeOrderLess(a->next_kid_path, b->next_kid_path); }
+};
+
+std::string ChildPath(const std::string& parent, const std::string& name) {
+  return parent == "/" ? "/" + name : parent + "/" + name;
+}
+
+bool SameStat(const ::Stat& a, const ::Stat& b) {
+  return a.czxid == b.czxid && a.mzxid == b.mzxid && a.pzxid == b.pzxid && a.version == b.version &&
+         a.cversion == b.cversion && a.aversion == b.aversion && a.ephemeralOwner == b.ephemeralOwner &&
+         a.numChildren == b.numChildren && a.dataLength == b.dataLength;
+}
+
+struct Walk {
+  zhandle_t* zh = nullptr;
+  const WalkOptions* options = nullptr;
+  std::unordered_set<std::string> exclude;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Node*> ready;  // nodes whose replies are all in (guarded by mu)
+  size_t in_flight = 0;      // guarded by mu
+  // Walking thread only:
+  std::set<Node*, GroupLess> groups;  // nodes with children not yet requested
+  size_t buffered = 0;
+  size_t largest = kAssumedNodeBytes;
+  WalkStats stats;
+  Status error;
+
+  void Done(Node* n) {
+    --in_flight;
+    if (--n->pending == 0) ready.push_back(n);
+    cv.notify_one();
+  }
+};
+
+void OnData(int rc, const char* value, int len, const ::Stat* stat, const void* ctx) {
+  auto* n = static_cast<Node*>(const_cast<void*>(ctx));
+  std::lock_guard<std::mutex> lock(n->walk->mu);
+  if (rc == ZOK) {
+    n->have_data = true;
+    n->data_stat = *stat;
+    if (len >= 0 && value != nullptr) {
+      n->data.emplace(value, static_cast<size_t>(len));
+    } else {
+      n->data.reset();
+    }
+  } else if (n->error == ZOK) {
+    n->error = rc;
+  }
+  n->walk->Done(n);
+}
+
+void OnAcl(int rc, ::ACL_vector* acl, ::Stat* stat, const void* ctx) {
+  auto* n = static_cast<Node*>(const_cast<void*>(ctx));
+  std::lock_guard<std::mutex> lock(n->walk->mu);
+  if (rc == ZOK) {
+    n->have_acl = true;
+    n->acl_stat = *stat;
+    n->acl = internal::ToAcls(*acl);
+  } else if (n->error == ZOK) {
+    n->error = rc;
+  }
+  n->walk->Done(n);
+}
+
+void OnKids(int rc, const ::String_vector* names, const ::Stat* stat, const void* ctx) {
+  auto* n = static_cast<Node*>(const_cast<void*>(ctx));
+  std::lock_guard<std::mutex> lock(n->walk->mu);
+  if (rc == ZOK) {
+    n->have_kids = true;
+    n->kids_stat = *stat;
+    n->kid_names.assign(names->data, names->data + names->count);
+  } else if (n->error == ZOK) {
+    n->error = rc;
+  }
+  n->walk->Done(n);
+}
+
+class Walker {
+ public:
+  Walker(Session& session, const WalkOptions& options, const WalkVisitor& visit) : visit_(visit) {
+    w_.zh = SessionAccess::Handle(session);
+    w_.options = &options;
+    w_.exclude.insert(options.exclude.begin(), options.exclude.end());
+  }
+
+  Result<WalkStats> Run();
+
+ private:
+  // Sends the requests of one attempt. REQUIRES: mu held, n->pending == 0.
+  void Request(Node* n);
+  void RequestKids(Node* n);
+  // Creates and requests the next child of `g`. REQUIRES: mu held.
+  void RequestNextKid(Node* g);
+  // Checks a node whose replies are in. REQUIRES: mu held.
+  void Settle(Node* n);
+  void Fail(Status s) {
+    if (w_.error.ok()) w_.error = std::move(s);
+  }
+  void Account(Node* n, size_t bytes) {
+    n->buffered += bytes;
+    w_.buffered += bytes;
+    w_.stats.peak_buffered_bytes = std::max(w_.stats.peak_buffered_bytes, w_.buffered);
+  }
+  void Release(Node* n, size_t bytes) {
+    n->buffered -= bytes;
+    w_.buffered -= bytes;
+  }
+  size_t Window() const {
+    size_t budget = w_.options->max_buffered_bytes > w_.buffered ? w_.options->max_buffered_bytes - w_.buffered : 0;
+    size_t by_bytes = std::max(kMinWindow, budget / w_.largest);
+    return std::min(static_cast<size_t>(std::max(1, w_.options->max_in_flight)), by_bytes);
+  }
+  // Visits what can be visited. REQUIRES: mu held (released around the visitor).
+  void Advance(std::unique_lock<std::mutex>& lock);
+  void Prefetch();
+
+  Walk w_;
+  const WalkVisitor& visit_;
+  std::unique_ptr<Node> root_;
+  std::vector<Node*> stack_;
+};
+
+void Walker::Request(Node* n) {
+  n->attempts++;
+  n->have_data = n->have_acl = n->have_kids = false;
+  n->error = ZOK;
+  n->pending = 2;
+  w_.in_flight += 2;
+  w_.stats.requests += 2;
+  int rc = zoo_aget(w_.zh, n->path.c_str(), 0, OnData, n);
+  if (rc != ZOK) {
+    n->pending -= 2;
+    w_.in_flight -= 2;
+    Fail(FromZk(rc, fmt::format("read {}", n->path)));
+    return;
+  }
+  rc = zoo_aget_acl(w_.zh, n->path.c_str(), OnAcl, n);
+  if (rc != ZOK) {
+    n->pending -= 1;
+    w_.in_flight -= 1;
+    Fail(FromZk(rc, fmt::format("read the ACL of {}", n->path)));
+  }
+}
+
+void Walker::RequestKids(Node* n) {
+  n->pending = 1;
+  w_.in_flight += 1;
+  w_.stats.requests += 1;
+  int rc = zoo_aget_children2(w_.zh, n->path.c_str(), 0, OnKids, n);
+  if (rc != ZOK) {
+    n->pending = 0;
+    w_.in_flight -= 1;
+    Fail(FromZk(rc, fmt::format("list the children of {}", n->path)));
+  }
+}
+
+void Walker::RequestNextKid(Node* g) {
+  w_.groups.erase(g);
+  auto kid = std::make_unique<Node>();
+  kid->walk = &w_;
+  kid->path = std::move(g->next_kid_path);
+  g->requested++;
+  Node* k = kid.get();
+  Account(k, kNodeOverhead + k->path.size());
+  g->kids.push_back(std::move(kid));
+  if (g->requested < g->kid_names.size()) {
+    g->next_kid_path = ChildPath(g->path, g->kid_names[g->requested]);
+    w_.groups.insert(g);
+  } else {
+    g->next_kid_path.clear();
+  }
+  Request(k);
+}
+
+void Walker::Settle(Node* n) {
+  if (n->error == ZNONODE) {
+    n->gone = true;
+    n->complete = true;
+    return;
+  }
+  if (n->error == ZCONNECTIONLOSS || n->error == ZOPERATIONTIMEOUT) {
+    if (n->attempts >= w_.options->max_attempts) {
+      Fail(FromZk(n->error, fmt::format("read {}", n->path)));
+      return;
+    }
+    Request(n);
+    return;
+  }
+  if (n->error != ZOK) {
+    Status s = FromZk(n->error, fmt::format("read {}", n->path));
+    if (s.code() == StatusCode::kPermissionDenied) {
+      s = PermissionDeniedError(s.message() +
+                                "; the backup needs READ on every znode (authenticate as a user the ACLs allow, "
+                                "e.g. the super user, with --auth digest:USER:PASSWORD)");
+    }
+    Fail(std::move(s));
+    return;
+  }
+  bool stable = SameStat(n->data_stat, n->acl_stat);
+  if (stable && n->data_stat.numChildren > 0 && !n->have_kids) {
+    RequestKids(n);
+    return;
+  }
+  if (stable && n->have_kids) {
+    stable = SameStat(n->kids_stat, n->data_stat) &&
+             static_cast<size_t>(n->kids_stat.numChildren) == n->kid_names.size();
+  }
+  if (!stable && n->attempts < w_.options->max_attempts) {
+    w_.stats.rereads++;
+    n->data.reset();
+    n->kid_names.clear();
+    Request(n);
+    return;
+  }
+  n->complete = true;
+  if (!stable) w_.stats.unstable++;
+  size_t data_bytes = n->data ? n->data->size() : 0;
+  w_.largest = std::max(w_.largest, data_bytes);
+  size_t name_bytes = 0;
+  if (!n->kid_names.empty()) {
+    auto& names = n->kid_names;
+    size_t before = names.size();
+    names.erase(std::remove_if(names.begin(), names.end(),
+                               [&](const std::string& name) { return w_.exclude.count(ChildPath(n->path, name)) != 0; }),
+                names.end());
+    w_.stats.excluded += before - names.size();
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) name_bytes += name.size() + sizeof(std::string);
+  }
+  Account(n, data_bytes + name_bytes);
+  if (!n->kid_names.empty()) {
+    n->next_kid_path = ChildPath(n->path, n->kid_names[0]);
+    w_.groups.insert(n);
+  }
+}
+
+void Walker::Advance(std::unique_lock<std::mutex>& lock) {
+  while (!stack_.empty() && w_.error.ok()) {
+    Node* top = stack_.back();
+    if (!top->visited && !top->gone) {
+      if (!top->complete) return;
+      const ::Stat& st = top->data_stat;
+      w_.stats.max_zxid = std::max({w_.stats.max_zxid, st.czxid, st.mzxid, st.pzxid});
+      WalkedNode out;
+      out.path = top->path;
+      out.data = std::move(top->data);
+      out.acl = std::move(top->acl);
+      out.stat = internal::ToStat(st);
+      out.attempts = top->attempts;
+      out.unstable = !SameStat(top->data_stat, top->acl_stat) ||
+                     (top->have_kids && !SameStat(top->kids_stat, top->data_stat));
+      top->visited = true;
+      Release(top, out.data ? out.data->size() : 0);
+      w_.stats.nodes++;
+      lock.unlock();
+      Status s = visit_(out);
+      lock.lock();
+      if (!s.ok()) {
+        Fail(std::move(s));
+        return;
+      }
+    }
+    if (top->gone && !top->visited) {
+      w_.stats.vanished++;
+      top->visited = true;
+    }
+    if (!top->kids.empty()) {
+      stack_.push_back(top->kids.front().get());
+      continue;
+    }
+    if (top->requested < top->kid_names.size()) {
+      RequestNextKid(top);  // the visitor waits for it: request it whatever the window
+      continue;
+    }
+    // Subtree finished.
+    w_.groups.erase(top);
+    Release(top, top->buffered);
+    stack_.pop_back();
+    if (stack_.empty()) {
+      root_.reset();
+    } else {
+      stack_.back()->kids.pop_front();
+    }
+  }
+}
+
+void Walker::Prefetch() {
+  while (w_.error.ok() && !w_.groups.empty() && w_.in_flight < Window() &&
+         w_.buffered < w_.options->max_buffered_bytes) {
+    RequestNextKid(*w_.groups.begin());
+  }
+}
+
+Result<WalkStats> Walker::Run() {
+  root_ = std::make_unique<Node>();
+  root_->walk = &w_;
+  root_->path = w_.options->root;
+  Account(root_.get(), kNodeOverhead + root_->path.size());
+  std::unique_lock<std::mutex> lock(w_.mu);
+  Request(root_.get());
+  stack_.push_back(root_.get());
+  while (true) {
+    if (w_.error.ok() && w_.options->cancel.cancelled()) Fail(CancelledError("walk cancelled"));
+    std::vector<Node*> ready;
+    ready.swap(w_.ready);
+    for (Node* n : ready) {
+      if (w_.error.ok()) Settle(n);
+    }
+    if (w_.error.ok()) {
+      Advance(lock);
+      Prefetch();
+    }
+    if (stack_.empty() || !w_.error.ok()) {
+      // Every completion must have run before the nodes they point to go away.
+      w_.cv.wait(lock, [&] { return w_.in_flight == 0; });
+      break;
+    }
+    if (w_.ready.empty()) w_.cv.wait_for(lock, kWaitSlice);
+  }
+  if (!w_.error.ok()) return w_.error;
+  if (w_.stats.nodes == 0) {
+    return NotFoundError(fmt::format("{} does not exist", w_.options->root));
+  }
+  return w_.stats;
+}
+
+}  // namespace
+
+Result<WalkStats> WalkTree(Session& session, const WalkOptions& options, const WalkVisitor& visit) {
+  Walker walker(session, options, visit);
+  return walker.Run();
+}
+
+}  // namespace strata::zk

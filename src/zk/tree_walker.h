@@ -1,0 +1,97 @@
+// WalkTree: reads a znode subtree with many asynchronous requests in flight and hands
+// every znode (data, ACL, Stat) to a visitor in pre-order: a parent before its children,
+// each subtree contiguous, siblings in byte order of their names.
+//
+// How: each znode is read with getData and getACL, and with getChildren2 when its Stat
+// says it has children. Requests are issued ahead of the visitor in pre-order (the next
+// unread znode below the deepest known directory first), up to a window of requests in
+// flight. A znode is visited once all its replies are in and they agree: the Stats of the
+// two or three replies must be equal, or the znode changed between them and is read
+// again. So each visited znode is one state of that znode (data, ACL and child list
+// from the same moment); different znodes may be from different moments (see
+// docs/zookeeper.md, "Consistency").
+//
+// Memory: the znodes read ahead of the visitor (bounded by max_buffered_bytes, plus at
+// most the window's replies in flight; the window shrinks to max_buffered_bytes divided
+// by the largest znode seen so far) and the child-name lists of the directories on the
+// current path and of those read ahead. Never the whole tree.
+//
+// Thread-safety: WalkTree blocks the calling thread, which also runs the visitor. The
+// session may be used by other threads meanwhile, but a session should run one walk at a
+// time.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/deadline.h"
+#include "core/result.h"
+#include "zk/session.h"
+
+namespace strata::zk {
+
+struct WalkOptions {
+  // Absolute path of the subtree to walk (the session has no chroot applied by strata;
+  // a connect-string chroot of the session itself works too).
+  std::string root = "/";
+  // Absolute paths whose znodes and subtrees are neither read nor visited (e.g.
+  // "/zookeeper").
+  std::vector<std::string> exclude;
+  // Requests in flight at most. More hides more round trips but lets a burst of large
+  // znodes take more memory; ZooKeeper's globalOutstandingLimit (default 1000) is shared
+  // by all clients of a server.
+  int max_in_flight = 1000;
+  // Bytes of data and child names read ahead of the visitor at most (default 64 MiB).
+  size_t max_buffered_bytes = 64u << 20;
+  // Reads of a znode that keeps changing between its replies; after that it is visited
+  // with `unstable` set. Default 10.
+  int max_attempts = 10;
+  // Stops the walk (Cancelled) when cancelled.
+  CancelToken cancel;
+};
+
+// One znode as the visitor receives it. The visitor may move data and acl out.
+struct WalkedNode {
+  std::string path;           // absolute
+  std::optional<Bytes> data;  // nullopt: null data (distinct from empty)
+  std::vector<Acl> acl;
+  Stat stat;
+  int attempts = 1;           // > 1: it changed while being read and was read again
+  bool unstable = false;      // still changing after max_attempts reads
+};
+
+struct WalkStats {
+  uint64_t nodes = 0;      // visited
+  uint64_t vanished = 0;   // listed by their parent, deleted before they were read
+  uint64_t rereads = 0;    // extra reads of znodes that changed while being read
+  uint64_t unstable = 0;   // visited with `unstable`
+  uint64_t excluded = 0;   // subtrees left out by WalkOptions::exclude
+  uint64_t requests = 0;   // requests sent
+  int64_t max_zxid = 0;    // largest czxid, mzxid or pzxid seen
+  size_t peak_buffered_bytes = 0;
+};
+
+// Visits znodes; a non-OK status stops the walk and is returned as is.
+using WalkVisitor = std::function<Status(WalkedNode& node)>;
+
+// Walks options.root. Returns the statistics, or:
+//   NotFound: the root does not exist;
+//   PermissionDenied: a znode may not be read (its ACL lacks READ for this session), with
+//     its path; a backup needs a principal that may read every znode;
+//   Unavailable / Aborted: the connection was lost for good / the session expired;
+//   Cancelled: options.cancel was cancelled;
+//   the visitor's error.
+// Every request has completed when it returns, whatever the outcome.
+Result<WalkStats> WalkTree(Session& session, const WalkOptions& options, const WalkVisitor& visit);
+
+// True if tree (pre-)order puts path `a` before path `b`: components compared in byte
+// order, a parent before its children. Exposed for tests.
+bool TreeOrderLess(std::string_view a, std::string_view b);
+
+}  // namespace strata::zk
