@@ -31,4 +31,12 @@ std::unique_ptr<s3::S3Store> OpenOrFail(const std::string& url, const s3::S3Conf
   return std::move(store).value();
 }
 
+void DeleteAll(storage::ObjectStore& store) {
+  auto all = storage::ListAll(store, "");
+  if (!all.ok()) return;
+  for (const storage::ObjectInfo& o : *all) {
+    store.Delete(storage::ObjectKey(o.key)).IgnoreError();
+  }
+}
+
 }  // namespace strata::testing

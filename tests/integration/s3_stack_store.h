@@ -26,4 +26,8 @@ std::string FreshUrl(const std::string& name);
 // Opens `url` with `config`; fails the test (and returns null) on error.
 std::unique_ptr<s3::S3Store> OpenOrFail(const std::string& url, const s3::S3Config& config);
 
+// Deletes every object of `store` (tests call it when done: s3proxy keeps objects in a
+// bounded Java heap, and the stack is shared by all integration tests).
+void DeleteAll(storage::ObjectStore& store);
+
 }  // namespace strata::testing

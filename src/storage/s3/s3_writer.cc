@@ -14,6 +14,8 @@ constexpr std::chrono::milliseconds kWaitPoll{50};
 // Time given to AbortMultipartUpload, whatever the writer's own deadline was (a
 // cancelled or timed-out writer must still clean up).
 constexpr std::chrono::seconds kAbortTimeout{60};
+// Wait before the second abort of an upload whose part requests were cut off.
+constexpr std::chrono::milliseconds kSecondAbortPause{300};
 
 storage::CallOptions PartCall(const storage::CallOptions& call) {
   storage::CallOptions parts;
@@ -143,6 +145,7 @@ void S3Writer::Worker() {
         bucket_->UploadPart(key_, *upload_id_, part.number, part.data, part_call_);
     lock.lock();
     --in_flight_;
+    if (done.status().code() == StatusCode::kCancelled) cut_off_ = true;
     if (done.ok()) {
       done_.push_back(std::move(done).value());
     } else if (part_error_.ok()) {
@@ -236,6 +239,13 @@ void S3Writer::Abort() {
   storage::CallOptions cleanup;
   cleanup.deadline = Deadline::After(kAbortTimeout);
   Status s = bucket_->AbortMultipartUpload(key_, *upload_id_, cleanup);
+  if (s.ok() && cut_off_) {
+    // A part whose request we cut off may still be written by the server after the
+    // abort, bringing the upload back (S3 documents this; versitygw does it). Abort
+    // once more after it had time to finish.
+    SleepUnlessCancelled(kSecondAbortPause, CancelToken());
+    s = bucket_->AbortMultipartUpload(key_, *upload_id_, cleanup);
+  }
   if (s.ok()) {
     upload_id_.reset();
     return;

@@ -11,7 +11,9 @@
 //
 // Nothing is visible before Commit. Abort (also on destruction without Commit, and
 // after a failed Commit) stops the workers and aborts the upload, so no parts are left
-// behind; if the server cannot be reached then, Abort can be called again later.
+// behind (an upload whose part requests had to be cut off is aborted twice, since the
+// server may still finish writing such a part after the first abort); if the server
+// cannot be reached then, Abort can be called again later.
 //
 // Not safe for concurrent use (one thread writes); the worker threads are internal.
 #pragma once
@@ -103,6 +105,7 @@ class S3Writer final : public storage::ObjectWriter {
   Status part_error_;           // first failure; guarded by mu_
   std::vector<Bytes> spare_;    // emptied buffers for reuse; guarded by mu_
   bool stopping_ = false;       // guarded by mu_
+  bool cut_off_ = false;        // a part request was cancelled mid-way; guarded by mu_
   std::vector<std::thread> workers_;
 };
 

