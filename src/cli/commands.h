@@ -13,5 +13,6 @@ namespace strata::cli {
 using RunFunction = std::function<int()>;
 
 void RegisterBackupKafka(CLI::App* backup, RunFunction* run);
+void RegisterBackupZookeeper(CLI::App* backup, RunFunction* run);
 
 }  // namespace strata::cli

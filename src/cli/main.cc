@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   strata::cli::RunFunction run;
   CLI::App* backup = app.add_subcommand("backup", "Back up Kafka topics to a repository")->require_subcommand(1);
   strata::cli::RegisterBackupKafka(backup, &run);
+  strata::cli::RegisterBackupZookeeper(backup, &run);
 
   try {
     app.parse(argc, argv);
