@@ -37,6 +37,7 @@ Status EncodeWorkers::Submit(EncodeItem item) {
 
 Status EncodeWorkers::Drain() {
   std::unique_lock<std::mutex> lock(mu_);
+  drain_waiting_ = true;
   changed_.wait(lock, [&] {
     if (!error_.ok()) return true;
     for (const auto& w : workers_) {
@@ -51,6 +52,7 @@ Status EncodeWorkers::Drain() {
     }
     return true;
   });
+  drain_waiting_ = false;
   return error_;
 }
 
@@ -70,7 +72,7 @@ void EncodeWorkers::Run(Worker& w) {
     lock.lock();
     w.busy = false;
     if (!s.ok() && error_.ok()) error_ = s;
-    if (w.queue.empty() || !s.ok()) changed_.notify_all();  // Drain may be waiting
+    if ((w.queue.empty() && drain_waiting_) || !s.ok()) changed_.notify_all();
   }
 }
 

@@ -59,6 +59,7 @@ class EncodeWorkers {
   std::condition_variable changed_;
   std::vector<std::unique_ptr<Worker>> workers_;
   bool stopping_ = false;
+  bool drain_waiting_ = false;  // workers wake Drain only when it waits
   Status error_;
 };
 

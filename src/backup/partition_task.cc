@@ -49,6 +49,9 @@ std::string PartitionTask::SkipTo(int64_t offset, const std::string& reason) {
 Status PartitionTask::Add(const kafka::Record& r, const KafkaBackupOptions& options) {
   if (r.offset < state_.next_offset) return OkStatus();
   if (!builder_) {
+    // Room for the whole segment up front: growing by doubling would copy it again and
+    // again. Pages the segment does not reach are never touched, so cost no memory.
+    buffer_.reserve(options.segment_bytes + (1 << 20));
     format::BatchEncoderOptions eo;
     eo.zstd_level = options.zstd_level;
     builder_ = std::make_unique<format::SegmentBuilder>(eo);
