@@ -1,6 +1,7 @@
 // Repository flags shared by every subcommand that reads or writes a repository:
-//   --to/--from URL   file:///path, a bare path, or s3://bucket/prefix (env STRATA_REPOSITORY)
-// plus the S3 settings (endpoint, region, addressing, TLS, credentials profile).
+//   --to/--from/-r URL  file:///path, a bare path, or s3://bucket/prefix (env STRATA_REPOSITORY)
+// plus the S3 settings. Anything not given comes from the usual AWS environment
+// variables and shared config files (docs/storage.md).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,16 @@ namespace strata::cli {
 
 struct RepoFlags {
   std::string url;
+  std::string s3_endpoint;
+  std::string s3_region;
+  std::string s3_addressing = "auto";
+  bool s3_no_verify_tls = false;
+  std::string s3_ca_bundle;
+  std::string s3_profile;
+  std::string s3_sse = "none";
+  std::string s3_sse_kms_key_id;
+  double s3_part_mib = 8;
+  int s3_parallel_parts = 4;
 
   // Registers the URL flag as `name` ("--to" or "--from") and the S3 flags on `cmd`.
   void Register(CLI::App* cmd, const std::string& name);

@@ -471,3 +471,44 @@ TEST_F(KafkaBackupTest, KilledRunLeavesNoGapOrDuplicateAfterRerun) {
 
 }  // namespace
 }  // namespace strata::backup
+
+namespace strata::backup {
+namespace {
+
+// Runs `command` in a shell; returns its exit code and what it printed (stdout+stderr).
+std::pair<int, std::string> Shell(const std::string& command) {
+  std::string out;
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (p == nullptr) return {-1, ""};
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST_F(KafkaBackupTest, CliBacksUpToS3AndRefusesWrongCredentials) {
+  const auto& env = StackEnv::Get();
+  std::string topic = CreateTopic(2);
+  ProduceN(topic, 2, 500, 100);
+  std::string url = "s3://" + env.Require("S3_BUCKET") + "/" + UniqueName("cli-repo");
+  std::string base = "AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=" + env.Require("S3_ACCESS_KEY") +
+                     " AWS_REGION=" + env.Require("S3_REGION") + " ";
+  std::string args = std::string(" ") + STRATA_BINARY + " backup kafka --no-progress --log-level error -b " +
+                     env.Require("KAFKA_BOOTSTRAP") + " -t " + topic + " --to " + url + " --s3-endpoint " +
+                     env.Require("S3_ENDPOINT");
+  auto [rc, out] = Shell(base + "AWS_SECRET_ACCESS_KEY=" + env.Require("S3_SECRET_KEY") + args);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("backup complete: 2 partitions, 500 records"), std::string::npos) << out;
+  auto [rc2, out2] = Shell(base + "AWS_SECRET_ACCESS_KEY=" + env.Require("S3_SECRET_KEY") + args);
+  EXPECT_EQ(rc2, 0) << out2;
+  EXPECT_NE(out2.find("0 records"), std::string::npos) << out2;  // incremental: nothing new
+  auto [rc3, out3] = Shell(base + "AWS_SECRET_ACCESS_KEY=not-the-secret" + args);
+  EXPECT_EQ(rc3, 13) << out3;
+  EXPECT_NE(out3.find("SignatureDoesNotMatch"), std::string::npos) << out3;
+  EXPECT_EQ(out3.find("not-the-secret"), std::string::npos) << "a secret was printed: " << out3;
+  EXPECT_EQ(std::count(out3.begin(), out3.end(), '\n'), 1) << "one error line expected: " << out3;
+}
+
+}  // namespace
+}  // namespace strata::backup
