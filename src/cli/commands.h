@@ -14,5 +14,6 @@ using RunFunction = std::function<int()>;
 
 void RegisterBackupKafka(CLI::App* backup, RunFunction* run);
 void RegisterBackupZookeeper(CLI::App* backup, RunFunction* run);
+void RegisterRestoreZookeeper(CLI::App* restore, RunFunction* run);
 
 }  // namespace strata::cli

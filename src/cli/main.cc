@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   CLI::App* backup = app.add_subcommand("backup", "Back up Kafka topics to a repository")->require_subcommand(1);
   strata::cli::RegisterBackupKafka(backup, &run);
   strata::cli::RegisterBackupZookeeper(backup, &run);
+  CLI::App* restore = app.add_subcommand("restore", "Restore from a repository")->require_subcommand(1);
+  strata::cli::RegisterRestoreZookeeper(restore, &run);
 
   try {
     app.parse(argc, argv);
