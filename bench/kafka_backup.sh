@@ -8,6 +8,7 @@
 # Starts a private stack (Kafka 4 KRaft + versitygw) in a temp directory, fills a topic
 # with 1 KiB records, and stops the stack at the end. Builds strata (RelWithDebInfo) first.
 set -euo pipefail
+export AWS_EC2_METADATA_DISABLED=true
 
 repo_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 gib=2
