@@ -15,5 +15,8 @@ using RunFunction = std::function<int()>;
 void RegisterBackupKafka(CLI::App* backup, RunFunction* run);
 void RegisterBackupZookeeper(CLI::App* backup, RunFunction* run);
 void RegisterRestoreZookeeper(CLI::App* restore, RunFunction* run);
+void RegisterRestoreKafka(CLI::App* restore, RunFunction* run);
+// Adds the top-level `verify` subcommand to `app`.
+void RegisterVerify(CLI::App* app, RunFunction* run);
 
 }  // namespace strata::cli

@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   strata::cli::RegisterBackupZookeeper(backup, &run);
   CLI::App* restore = app.add_subcommand("restore", "Restore from a repository")->require_subcommand(1);
   strata::cli::RegisterRestoreZookeeper(restore, &run);
+  strata::cli::RegisterRestoreKafka(restore, &run);
+  strata::cli::RegisterVerify(&app, &run);
 
   try {
     app.parse(argc, argv);
