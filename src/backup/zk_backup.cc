@@ -58,7 +58,7 @@ Status CheckRedacted(const ZkRun& run, const ZNode& node) {
       "there, and a backup with redacted ACLs would restore znodes nobody can use. Authenticate as a user with "
       "ADMIN on every znode (e.g. the super user: --auth digest:super:PASSWORD), or pass --allow-redacted-acls "
       "to store the redacted ids anyway; nothing was committed",
-      node.path));
+      run.chroot + (run.chroot.empty() || node.path != "/" ? node.path : "")));
 }
 
 Result<ZkBackupResult> Commit(const ZkRun& run, ZksObjectSink& sink, format::ZkManifest m) {
@@ -149,6 +149,15 @@ Result<ZkBackupResult> BackupWalk(const ZkRun& run, const ZkBackupProgress& prog
   } else {
     warnings.push_back("the zxid range is unknown: " + before.status().ToString());
   }
+  // Extra sessions on the same server, synced like the first.
+  std::vector<std::unique_ptr<zk::Session>> extra;
+  std::vector<zk::Session*> sessions{session.get()};
+  for (int i = 1; i < o.sessions && !server.empty(); ++i) {
+    STRATA_ASSIGN_OR_RETURN(auto more, zk::Session::Connect({server, o.session_timeout_ms, o.auth}, deadline));
+    STRATA_RETURN_IF_ERROR(more->Sync(root, deadline));
+    sessions.push_back(more.get());
+    extra.push_back(std::move(more));
+  }
   format::ZkManifest m = BaseManifest(run, format::kZkMethodWalk, name_zxid);
   m.server = server;
   if (before.ok()) m.server_version = before->version;
@@ -163,7 +172,7 @@ Result<ZkBackupResult> BackupWalk(const ZkRun& run, const ZkBackupProgress& prog
   wo.cancel = o.cancel;
   ZNode node;
   format::ZkConsistency& c = m.consistency;
-  auto stats = zk::WalkTree(*session, wo, [&](zk::WalkedNode& w) -> Status {
+  auto stats = zk::WalkTree(sessions, wo, [&](zk::WalkedNode& w) -> Status {
     ToZNode(run, w, &node);
     STRATA_RETURN_IF_ERROR(CheckRedacted(run, node));
     STRATA_RETURN_IF_ERROR(sink->Add(node));

@@ -56,6 +56,10 @@ struct ZkBackupOptions {
   // Walk: requests in flight and bytes read ahead at most (see zk/tree_walker.h).
   int max_in_flight = 1000;
   size_t read_ahead_bytes = 64u << 20;
+  // Walk: sessions the reads are spread over, all on the server the first one reached
+  // (ZooKeeper answers one session's reads in order, several sessions' in parallel).
+  // Default 2; more helps on servers with more cores.
+  int sessions = 2;
   int session_timeout_ms = 30000;
   // Connecting (and the srvr/sync round trips) must finish within this.
   std::chrono::milliseconds connect_timeout{30'000};

@@ -27,6 +27,7 @@ struct Flags {
   int keep = 0;
   int zstd_level = 3;
   int max_in_flight = 1000;
+  int sessions = 2;
   bool no_progress = false;
 };
 
@@ -51,6 +52,7 @@ int Run(const Flags& f) {
   o.keep = f.keep;
   o.zstd_level = f.zstd_level;
   o.max_in_flight = f.max_in_flight;
+  o.sessions = f.sessions;
   o.cancel = daemon::InstallShutdownHandlers();
 
   auto opened = f.repo.Open(backup::OpenMode::kCreateIfMissing);
@@ -101,6 +103,9 @@ void RegisterBackupZookeeper(CLI::App* backup, RunFunction* run) {
       ->capture_default_str();
   cmd->add_option("--max-in-flight", flags->max_in_flight, "read requests in flight at most")
       ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--sessions", flags->sessions, "ZooKeeper sessions the reads are spread over (same server)")
+      ->check(CLI::Range(1, 16))
       ->capture_default_str();
   cmd->add_flag("--no-progress", flags->no_progress, "no progress line");
   cmd->callback([flags, run] { *run = [flags] { return Run(*flags); }; });

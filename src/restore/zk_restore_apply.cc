@@ -335,8 +335,9 @@ Status ZkApplier::RaiseCounters() {
       Plan(ZkPlanAction::kUpdate, raise.target, fmt::format("sequence counter raised to {}", raise.cversion));
     }
     if (ctx_.options->dry_run) continue;
-    // Each create and each delete of a child adds one to the parent's cversion.
-    for (int32_t c = have; c < raise.cversion; c += 2) {
+    // Each child create adds one to the parent's cversion (ZooKeeper 3.5-3.9 leave it
+    // unchanged on delete), so one create and delete of a scratch child per step.
+    for (int32_t c = have; c < raise.cversion; ++c) {
       zk::WriteOp create;
       create.path = raise.target + "/" + temp;
       create.acl = zk::OpenAcl();

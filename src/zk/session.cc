@@ -36,6 +36,8 @@ void Watcher(zhandle_t*, int type, int state, const char*, void* ctx) {
   s->cv.notify_all();
 }
 
+constexpr int kResolveDelayMs = 60'000;
+
 void LogLine(const char* message) { Log().debug("zookeeper client: {}", message); }
 
 // Encodes ACLs for the C client; the strings stay owned by `acls`.
@@ -98,6 +100,10 @@ Result<std::unique_ptr<Session>> Session::Connect(const SessionOptions& options,
     return InvalidArgumentError(fmt::format("ZooKeeper connect string \"{}\": {}", options.connect,
                                             errno != 0 ? std::strerror(errno) : "rejected"));
   }
+  // By default the C client resolves the server names again on every turn of its IO
+  // loop: with many requests in flight that is one getaddrinfo per reply, and most of
+  // a walk's time. Resolve at most once a minute (and on reconnects).
+  zoo_set_servers_resolution_delay(impl->zh, kResolveDelayMs);
   {
     SessionState& st = impl->session;
     std::unique_lock<std::mutex> lock(st.mu);
@@ -151,18 +157,21 @@ Result<std::string> Session::Create(const std::string& path, const std::optional
 }
 
 Result<Node> Session::Get(const std::string& path) {
-  // The buffer must hold the whole value; size it from the node's current length and
-  // retry if the value grew in between.
-  ::Stat st{};
+  // The buffer must hold the whole value. Most values are small, so try one round trip
+  // with a modest buffer; the Stat tells when the value was larger (or grew meanwhile)
+  // and the read is repeated with room for it.
+  constexpr int kFirstTry = 64 << 10;
+  int cap = kFirstTry;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    int rc = zoo_exists(impl_->zh, path.c_str(), 0, &st);
-    STRATA_RETURN_IF_ERROR(FromZk(rc, fmt::format("get {}", path)));
-    int cap = st.dataLength + 1;
+    ::Stat st{};
     Bytes buf(static_cast<size_t>(cap), '\0');
     int len = cap;
-    rc = zoo_get(impl_->zh, path.c_str(), 0, buf.data(), &len, &st);
+    int rc = zoo_get(impl_->zh, path.c_str(), 0, buf.data(), &len, &st);
     STRATA_RETURN_IF_ERROR(FromZk(rc, fmt::format("get {}", path)));
-    if (len >= cap) continue;  // grew since zoo_exists: try again with the new size
+    if (st.dataLength > len) {
+      cap = st.dataLength + 1;
+      continue;
+    }
     Node node;
     node.stat = internal::ToStat(st);
     if (len >= 0) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -33,17 +34,20 @@ using internal::SessionAccess;
 
 constexpr size_t kMinWindow = 16;
 constexpr size_t kAssumedNodeBytes = 4096;
+constexpr double kLargestDecay = 256;
 constexpr auto kWaitSlice = std::chrono::milliseconds(200);
 
 struct Walk;
 
-// One znode being read. The completion thread writes the reply fields under Walk::mu;
-// everything else belongs to the walking thread.
+// One znode being read. While its requests are in flight the C client's (single)
+// completion thread writes the reply fields; the walking thread reads them only after
+// the node was handed over through Walk::ready (under Walk::mu). Everything else belongs
+// to the walking thread.
 struct Node {
   Walk* walk = nullptr;
   std::string path;
   // Replies of the current attempt.
-  int pending = 0;
+  std::atomic<int> pending{0};
   int error = ZOK;
   bool have_data = false, have_acl = false, have_kids = false;
   std::optional<Bytes> data;
@@ -51,6 +55,7 @@ struct Node {
   std::vector<std::string> kid_names;
   ::Stat data_stat{}, acl_stat{}, kids_stat{};
   int attempts = 0;
+  zhandle_t* zh = nullptr;  // the session this node is read on
   bool complete = false;
   bool gone = false;
   bool visited = false;
@@ -79,30 +84,37 @@ bool SameStat(const ::Stat& a, const ::Stat& b) {
 }
 
 struct Walk {
-  zhandle_t* zh = nullptr;
+  std::vector<zhandle_t*> zh;  // one per session; a node's requests all use one
+  size_t next_session = 0;
   const WalkOptions* options = nullptr;
   std::unordered_set<std::string> exclude;
   std::mutex mu;
   std::condition_variable cv;
   std::vector<Node*> ready;  // nodes whose replies are all in (guarded by mu)
-  size_t in_flight = 0;      // guarded by mu
+  std::atomic<size_t> in_flight{0};
+  bool waiting = false;  // the walking thread sleeps on cv (guarded by mu)
   // Walking thread only:
   std::set<Node*, GroupLess> groups;  // nodes with children not yet requested
   size_t buffered = 0;
-  size_t largest = kAssumedNodeBytes;
+  // The largest recent znode: each znode read lets it decay by 1/kLargestDecay, so a
+  // few large znodes narrow the window only while they are near.
+  double largest = kAssumedNodeBytes;
   WalkStats stats;
   Status error;
 
+  // A reply of `n` is in (completion thread).
   void Done(Node* n) {
+    bool last = --n->pending == 0;
+    std::lock_guard<std::mutex> lock(mu);
+    if (last) ready.push_back(n);
     --in_flight;
-    if (--n->pending == 0) ready.push_back(n);
-    cv.notify_one();
+    // Wake the walker only when it sleeps: a wake-up per reply costs more than the reply.
+    if (waiting && (last || in_flight == 0)) cv.notify_one();
   }
 };
 
 void OnData(int rc, const char* value, int len, const ::Stat* stat, const void* ctx) {
   auto* n = static_cast<Node*>(const_cast<void*>(ctx));
-  std::lock_guard<std::mutex> lock(n->walk->mu);
   if (rc == ZOK) {
     n->have_data = true;
     n->data_stat = *stat;
@@ -119,7 +131,6 @@ void OnData(int rc, const char* value, int len, const ::Stat* stat, const void* 
 
 void OnAcl(int rc, ::ACL_vector* acl, ::Stat* stat, const void* ctx) {
   auto* n = static_cast<Node*>(const_cast<void*>(ctx));
-  std::lock_guard<std::mutex> lock(n->walk->mu);
   if (rc == ZOK) {
     n->have_acl = true;
     n->acl_stat = *stat;
@@ -132,7 +143,6 @@ void OnAcl(int rc, ::ACL_vector* acl, ::Stat* stat, const void* ctx) {
 
 void OnKids(int rc, const ::String_vector* names, const ::Stat* stat, const void* ctx) {
   auto* n = static_cast<Node*>(const_cast<void*>(ctx));
-  std::lock_guard<std::mutex> lock(n->walk->mu);
   if (rc == ZOK) {
     n->have_kids = true;
     n->kids_stat = *stat;
@@ -145,8 +155,9 @@ void OnKids(int rc, const ::String_vector* names, const ::Stat* stat, const void
 
 class Walker {
  public:
-  Walker(Session& session, const WalkOptions& options, const WalkVisitor& visit) : visit_(visit) {
-    w_.zh = SessionAccess::Handle(session);
+  Walker(const std::vector<Session*>& sessions, const WalkOptions& options, const WalkVisitor& visit)
+      : visit_(visit) {
+    for (Session* s : sessions) w_.zh.push_back(SessionAccess::Handle(*s));
     w_.options = &options;
     w_.exclude.insert(options.exclude.begin(), options.exclude.end());
   }
@@ -154,12 +165,12 @@ class Walker {
   Result<WalkStats> Run();
 
  private:
-  // Sends the requests of one attempt. REQUIRES: mu held, n->pending == 0.
+  // Sends the requests of one attempt. REQUIRES: n->pending == 0.
   void Request(Node* n);
   void RequestKids(Node* n);
-  // Creates and requests the next child of `g`. REQUIRES: mu held.
+  // Creates and requests the next child of `g`.
   void RequestNextKid(Node* g);
-  // Checks a node whose replies are in. REQUIRES: mu held.
+  // Checks a node whose replies are in.
   void Settle(Node* n);
   void Fail(Status s) {
     if (w_.error.ok()) w_.error = std::move(s);
@@ -175,11 +186,11 @@ class Walker {
   }
   size_t Window() const {
     size_t budget = w_.options->max_buffered_bytes > w_.buffered ? w_.options->max_buffered_bytes - w_.buffered : 0;
-    size_t by_bytes = std::max(kMinWindow, budget / w_.largest);
+    size_t by_bytes = std::max(kMinWindow, budget / static_cast<size_t>(w_.largest));
     return std::min(static_cast<size_t>(std::max(1, w_.options->max_in_flight)), by_bytes);
   }
-  // Visits what can be visited. REQUIRES: mu held (released around the visitor).
-  void Advance(std::unique_lock<std::mutex>& lock);
+  // Visits what can be visited.
+  void Advance();
   void Prefetch();
 
   Walk w_;
@@ -195,14 +206,15 @@ void Walker::Request(Node* n) {
   n->pending = 2;
   w_.in_flight += 2;
   w_.stats.requests += 2;
-  int rc = zoo_aget(w_.zh, n->path.c_str(), 0, OnData, n);
+  if (n->zh == nullptr) n->zh = w_.zh[w_.next_session++ % w_.zh.size()];
+  int rc = zoo_aget(n->zh, n->path.c_str(), 0, OnData, n);
   if (rc != ZOK) {
-    n->pending -= 2;
+    n->pending = 0;
     w_.in_flight -= 2;
     Fail(FromZk(rc, fmt::format("read {}", n->path)));
     return;
   }
-  rc = zoo_aget_acl(w_.zh, n->path.c_str(), OnAcl, n);
+  rc = zoo_aget_acl(n->zh, n->path.c_str(), OnAcl, n);
   if (rc != ZOK) {
     n->pending -= 1;
     w_.in_flight -= 1;
@@ -214,7 +226,7 @@ void Walker::RequestKids(Node* n) {
   n->pending = 1;
   w_.in_flight += 1;
   w_.stats.requests += 1;
-  int rc = zoo_aget_children2(w_.zh, n->path.c_str(), 0, OnKids, n);
+  int rc = zoo_aget_children2(n->zh, n->path.c_str(), 0, OnKids, n);
   if (rc != ZOK) {
     n->pending = 0;
     w_.in_flight -= 1;
@@ -283,7 +295,8 @@ void Walker::Settle(Node* n) {
   n->complete = true;
   if (!stable) w_.stats.unstable++;
   size_t data_bytes = n->data ? n->data->size() : 0;
-  w_.largest = std::max(w_.largest, data_bytes);
+  w_.largest = std::max({w_.largest * (1.0 - 1.0 / kLargestDecay), static_cast<double>(data_bytes),
+                         static_cast<double>(kAssumedNodeBytes)});
   size_t name_bytes = 0;
   if (!n->kid_names.empty()) {
     auto& names = n->kid_names;
@@ -302,7 +315,7 @@ void Walker::Settle(Node* n) {
   }
 }
 
-void Walker::Advance(std::unique_lock<std::mutex>& lock) {
+void Walker::Advance() {
   while (!stack_.empty() && w_.error.ok()) {
     Node* top = stack_.back();
     if (!top->visited && !top->gone) {
@@ -320,9 +333,7 @@ void Walker::Advance(std::unique_lock<std::mutex>& lock) {
       top->visited = true;
       Release(top, out.data ? out.data->size() : 0);
       w_.stats.nodes++;
-      lock.unlock();
       Status s = visit_(out);
-      lock.lock();
       if (!s.ok()) {
         Fail(std::move(s));
         return;
@@ -353,7 +364,10 @@ void Walker::Advance(std::unique_lock<std::mutex>& lock) {
 }
 
 void Walker::Prefetch() {
-  while (w_.error.ok() && !w_.groups.empty() && w_.in_flight < Window() &&
+  // Refill in bursts: requests sent together wake the C client's IO thread once.
+  size_t window = Window();
+  if (w_.in_flight > window / 2) return;
+  while (w_.error.ok() && !w_.groups.empty() && w_.in_flight < window &&
          w_.buffered < w_.options->max_buffered_bytes) {
     RequestNextKid(*w_.groups.begin());
   }
@@ -364,26 +378,32 @@ Result<WalkStats> Walker::Run() {
   root_->walk = &w_;
   root_->path = w_.options->root;
   Account(root_.get(), kNodeOverhead + root_->path.size());
-  std::unique_lock<std::mutex> lock(w_.mu);
   Request(root_.get());
   stack_.push_back(root_.get());
+  std::vector<Node*> ready;
   while (true) {
     if (w_.error.ok() && w_.options->cancel.cancelled()) Fail(CancelledError("walk cancelled"));
-    std::vector<Node*> ready;
-    ready.swap(w_.ready);
+    ready.clear();
+    {
+      std::lock_guard<std::mutex> lock(w_.mu);
+      ready.swap(w_.ready);
+    }
     for (Node* n : ready) {
       if (w_.error.ok()) Settle(n);
     }
     if (w_.error.ok()) {
-      Advance(lock);
+      Advance();
       Prefetch();
     }
+    std::unique_lock<std::mutex> lock(w_.mu);
+    w_.waiting = true;
     if (stack_.empty() || !w_.error.ok()) {
       // Every completion must have run before the nodes they point to go away.
       w_.cv.wait(lock, [&] { return w_.in_flight == 0; });
       break;
     }
     if (w_.ready.empty()) w_.cv.wait_for(lock, kWaitSlice);
+    w_.waiting = false;
   }
   if (!w_.error.ok()) return w_.error;
   if (w_.stats.nodes == 0) {
@@ -395,7 +415,13 @@ Result<WalkStats> Walker::Run() {
 }  // namespace
 
 Result<WalkStats> WalkTree(Session& session, const WalkOptions& options, const WalkVisitor& visit) {
-  Walker walker(session, options, visit);
+  return WalkTree(std::vector<Session*>{&session}, options, visit);
+}
+
+Result<WalkStats> WalkTree(const std::vector<Session*>& sessions, const WalkOptions& options,
+                           const WalkVisitor& visit) {
+  if (sessions.empty()) return InvalidArgumentError("WalkTree: no session");
+  Walker walker(sessions, options, visit);
   return walker.Run();
 }
 

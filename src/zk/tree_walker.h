@@ -90,6 +90,13 @@ using WalkVisitor = std::function<Status(WalkedNode& node)>;
 // Every request has completed when it returns, whatever the outcome.
 Result<WalkStats> WalkTree(Session& session, const WalkOptions& options, const WalkVisitor& visit);
 
+// The same with the reads spread over several sessions (each znode's reads on one of
+// them), so that the server answers them on several threads. The sessions should be
+// connected to the same server, or the znodes may come from servers at different zxids.
+// InvalidArgument for an empty list.
+Result<WalkStats> WalkTree(const std::vector<Session*>& sessions, const WalkOptions& options,
+                           const WalkVisitor& visit);
+
 // True if tree (pre-)order puts path `a` before path `b`: components compared in byte
 // order, a parent before its children. Exposed for tests.
 bool TreeOrderLess(std::string_view a, std::string_view b);
