@@ -53,7 +53,7 @@ if [ "$integration" = 1 ]; then
   stack_dir=$repo/build/test-stack
   step "start the local stack in $stack_dir"
   trap 'scripts/stack.sh stop --dir "$stack_dir" >/dev/null 2>&1 || true' EXIT
-  scripts/stack.sh start --dir "$stack_dir" --with s3proxy
+  scripts/stack.sh start --dir "$stack_dir" --with s3proxy --with zk39
   export STRATA_STACK_ENV=$stack_dir/stack.env
   step "integration tests"
   ctest --test-dir build -L integration -j "$jobs" --output-on-failure || failed=1
