@@ -168,7 +168,7 @@ Result<Node> Session::Get(const std::string& path) {
     int len = cap;
     int rc = zoo_get(impl_->zh, path.c_str(), 0, buf.data(), &len, &st);
     STRATA_RETURN_IF_ERROR(FromZk(rc, fmt::format("get {}", path)));
-    if (st.dataLength > len) {
+    if (len >= 0 && st.dataLength > len) {
       cap = st.dataLength + 1;
       continue;
     }
