@@ -4,6 +4,7 @@
 #   scripts/stack.sh start  [--dir DIR] [--services LIST] [--with NAME]... [--keep-data]
 #   scripts/stack.sh stop   [--dir DIR]
 #   scripts/stack.sh status [--dir DIR]
+#   scripts/stack.sh reset kafka [--dir DIR]   wipe the KRaft broker (a new, empty cluster)
 #
 # Services (default: zk,kafka,kafka39,versitygw):
 #   zk         ZooKeeper 3.8 from Debian's package (AdminServer on, TTL nodes on,
@@ -389,12 +390,33 @@ cmd_status() {
   return 0
 }
 
+# Stops the KRaft broker, deletes its data directory and cluster id, formats a new
+# cluster and starts it on the same ports: "the cluster was lost", for the demo.
+cmd_reset() {
+  [ "$reset_target" = kafka ] || die "reset: only the KRaft broker can be reset: scripts/stack.sh reset kafka"
+  [ -f "$dir/kafka.properties" ] || die "no kafka in $dir"
+  if alive kafka; then
+    local pid; pid=$(cat "$dir/kafka.pid"); kill -TERM "$pid"
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$dir/kafka-logs" "$dir/kafka-cluster-id" "$dir/kafka.pid"
+  KAFKA_PORT=$(sed -n 's|^listeners=PLAINTEXT://127.0.0.1:\([0-9]*\),.*|\1|p' "$dir/kafka.properties")
+  KAFKA_CTRL_PORT=$(sed -n 's|^controller.quorum.voters=1@127.0.0.1:\([0-9]*\)$|\1|p' "$dir/kafka.properties")
+  start_kafka
+  wait_ready kafka || die "kafka did not start again (logs in $dir)"
+  log "kafka reset: new empty cluster $(cat "$dir/kafka-cluster-id") on 127.0.0.1:$KAFKA_PORT"
+}
+
 action=${1:-}
 [ -n "$action" ] || { sed -n '2,21p' "$0"; exit 2; }
 shift
 dir=${STRATA_STACK_DIR:-$repo/stack}
 services=(zk kafka kafka39 versitygw)
 keep_data=0
+reset_target=
+if [ "$action" = reset ] && [ $# -gt 0 ]; then reset_target=$1; shift; fi
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
@@ -415,5 +437,6 @@ case "$action" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  *) die "unknown action $action (start, stop, status)" ;;
+  reset) cmd_reset ;;
+  *) die "unknown action $action (start, stop, status, reset)" ;;
 esac

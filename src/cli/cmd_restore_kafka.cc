@@ -129,7 +129,10 @@ int Run(const Flags& f) {
   if (!options.ok()) return Fail(options.status());
   options->cancel = daemon::InstallShutdownHandlers();
   auto opened = f.repo.Open(backup::OpenMode::kExisting);
-  if (!opened.ok()) return Fail(opened.status());
+  if (!opened.ok()) {
+    int rc = Fail(opened.status());
+    return opened.status().code() == StatusCode::kNotFound ? kExitRepoMissing : rc;
+  }
   std::unique_ptr<restore::Target> target;
   if (!f.kafka.bootstrap.empty() || !f.kafka.command_config.empty() || !f.dry_run) {
     auto client = f.kafka.Build();

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <thread>
+
 #include "core/version.h"
 #include "format/sha256.h"
 #include "restore/partition_cursor.h"
@@ -11,6 +13,8 @@ namespace strata::restore::internal {
 namespace {
 
 constexpr size_t kFingerprintHexDigits = 16;
+constexpr int kSettleRounds = 10;
+constexpr auto kSettleWait = std::chrono::milliseconds(500);
 
 const RestorePartition* FindPartition(const RestoreRecord& r, const PartitionPlan& p) {
   for (const auto& rp : r.partitions) {
@@ -33,6 +37,7 @@ class Decider {
 
  private:
   Deadline Rpc() const { return Deadline::After(options_.request_timeout); }
+  Status SettleWatermarks();
   Result<AttemptPlan> Fresh(int number, const std::string& fingerprint, const std::string& target_cluster_id);
   Result<AttemptPlan> Finished(const Attempt& attempt);
   Result<AttemptPlan> Resume(const Attempt& attempt);
@@ -59,8 +64,29 @@ Result<AttemptPlan> Decider::Decide(const std::string& fingerprint, const std::s
                           LatestAttempt(repo_, plan_.snapshot.cluster, fingerprint));
   // An attempt whose target partitions are all empty left nothing behind (or its
   // topics were deleted since): start over.
+  if (latest && !untouched && !latest->finished) {
+    // What a killed producer had sent may still be landing (or replicating into the
+    // high watermark): resume only from watermarks that stand still.
+    STRATA_RETURN_IF_ERROR(SettleWatermarks());
+  }
   if (latest && !untouched) return latest->finished ? Finished(*latest) : Resume(*latest);
   return Fresh(latest ? latest->number + 1 : 1, fingerprint, target_cluster_id);
+}
+
+Status Decider::SettleWatermarks() {
+  for (int round = 0; round < kSettleRounds; ++round) {
+    std::this_thread::sleep_for(kSettleWait);
+    bool moved = false;
+    for (size_t i = 0; i < partitions_.size(); ++i) {
+      STRATA_ASSIGN_OR_RETURN(kafka::Watermarks wm,
+                              target_.Watermarks(partitions_[i]->target_topic, partitions_[i]->partition, Rpc()));
+      moved = moved || wm.high != marks_[i].high;
+      marks_[i] = wm;
+    }
+    if (!moved) return OkStatus();
+  }
+  return UnavailableError("the target partitions' high watermarks keep moving: is another producer writing to them? "
+                          "Run the restore again when they stand still");
 }
 
 Result<AttemptPlan> Decider::Fresh(int number, const std::string& fingerprint, const std::string& target_cluster_id) {
