@@ -199,15 +199,17 @@ Result<std::unique_ptr<PartitionReader>> FakeTarget::OpenReader(const std::strin
   return std::unique_ptr<PartitionReader>(std::make_unique<FakeReader>(std::move(from)));
 }
 
-Result<std::optional<kafka::GroupInfo>> FakeTarget::DescribeGroup(const std::string& group, Deadline) {
+Result<std::vector<kafka::GroupInfo>> FakeTarget::ListGroups(Deadline) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = groups_.find(group);
-  if (it == groups_.end()) return std::optional<kafka::GroupInfo>();
-  kafka::GroupInfo info;
-  info.name = group;
-  info.member_count = it->second.members;
-  info.state = it->second.members > 0 ? "Stable" : "Empty";
-  return std::optional<kafka::GroupInfo>(info);
+  std::vector<kafka::GroupInfo> out;
+  for (const auto& [name, g] : groups_) {
+    kafka::GroupInfo info;
+    info.name = name;
+    info.member_count = g.members;
+    info.state = g.members > 0 ? "Stable" : "Empty";
+    out.push_back(info);
+  }
+  return out;
 }
 
 Status FakeTarget::CommitGroupOffsets(const std::string& group, const std::vector<kafka::GroupOffset>& offsets,

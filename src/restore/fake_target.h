@@ -48,7 +48,7 @@ class FakeTarget final : public Target {
   Result<kafka::Watermarks> Watermarks(const std::string& topic, int32_t partition, Deadline) override;
   Result<std::unique_ptr<PartitionReader>> OpenReader(const std::string& topic, int32_t partition,
                                                       int64_t offset) override;
-  Result<std::optional<kafka::GroupInfo>> DescribeGroup(const std::string& group, Deadline) override;
+  Result<std::vector<kafka::GroupInfo>> ListGroups(Deadline) override;
   Status CommitGroupOffsets(const std::string& group, const std::vector<kafka::GroupOffset>& offsets,
                             Deadline) override;
   Result<std::unique_ptr<RecordSink>> OpenSink(kafka::DeliveryHandler on_delivery) override;

@@ -7,6 +7,8 @@
 namespace strata::restore {
 namespace {
 constexpr auto kCommitRetryWait = std::chrono::milliseconds(500);
+// Commits are retried for this many request timeouts in all.
+constexpr int kCommitPatience = 4;
 }  // namespace
 
 std::vector<kafka::GroupOffset> TranslateGroup(const format::GroupState& group, const RestorePlan& plan,
@@ -29,11 +31,14 @@ std::vector<GroupOutcome> CommitGroups(Target& target, const RestorePlan& plan, 
     outcome.group = g.group;
     std::vector<kafka::GroupOffset> translated = TranslateGroup(g, plan, offsets);
     outcome.partitions = static_cast<int>(translated.size());
-    Deadline deadline = Deadline::After(timeout);
+    Deadline deadline = Deadline::After(timeout * kCommitPatience);
     while (!translated.empty()) {
-      Status s = target.CommitGroupOffsets(g.group, translated, deadline);
-      // A coordinator may not know a topic created moments ago: that passes.
-      if ((s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kNotFound) && !deadline.Expired()) {
+      Status s = target.CommitGroupOffsets(g.group, translated, Deadline::Min(deadline, Deadline::After(timeout)));
+      // A coordinator may not know a topic created moments ago, and a new cluster creates
+      // its offsets topic (and so the coordinators) on the first commit: that passes.
+      if ((s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kNotFound ||
+           s.code() == StatusCode::kDeadlineExceeded) &&
+          !deadline.Expired()) {
         std::this_thread::sleep_for(kCommitRetryWait);
         continue;
       }

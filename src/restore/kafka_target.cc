@@ -126,12 +126,7 @@ class KafkaTarget final : public Target {
     return std::unique_ptr<PartitionReader>(std::move(reader));
   }
 
-  Result<std::optional<kafka::GroupInfo>> DescribeGroup(const std::string& group, Deadline deadline) override {
-    auto info = admin_->DescribeGroup(group, deadline);
-    if (info.status().code() == StatusCode::kNotFound) return std::optional<kafka::GroupInfo>();
-    if (!info.ok()) return info.status();
-    return std::optional<kafka::GroupInfo>(std::move(*info));
-  }
+  Result<std::vector<kafka::GroupInfo>> ListGroups(Deadline deadline) override { return admin_->ListGroups(deadline); }
 
   Status CommitGroupOffsets(const std::string& group, const std::vector<kafka::GroupOffset>& offsets,
                             Deadline deadline) override {

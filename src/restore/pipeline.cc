@@ -168,6 +168,9 @@ Pipeline::~Pipeline() {
     if (t.joinable()) t.join();
   }
   impl_->sink.reset();  // purges what is left; its reports still find the streams
+  // Chunks still queued give their budget back to Impl's mutexes: free them while those
+  // exist (members are destroyed in reverse order, the mutexes before the streams).
+  for (auto& s : impl_->streams) s->ready.clear();
 }
 
 Result<std::unique_ptr<Pipeline>> Pipeline::Create(storage::ObjectStore& store, Target& target,

@@ -109,13 +109,15 @@ Status CreateTopics(Target& target, const RestorePlan& plan, std::vector<TopicTa
 }
 
 Status CheckGroupsIdle(Target& target, const RestorePlan& plan, std::chrono::milliseconds timeout) {
+  if (plan.groups.empty()) return OkStatus();
+  STRATA_ASSIGN_OR_RETURN(std::vector<kafka::GroupInfo> groups, target.ListGroups(Deadline::After(timeout)));
   for (const auto& g : plan.groups) {
-    STRATA_ASSIGN_OR_RETURN(auto info, target.DescribeGroup(g.group, Deadline::After(timeout)));
-    if (info && info->member_count > 0) {
+    for (const auto& info : groups) {
+      if (info.name != g.group || info.member_count == 0) continue;
       return RefusalError(fmt::format(
           "consumer group \"{}\" has {} active member(s) in the target; stop its consumers first (or leave the group "
           "out with --groups / --skip-groups)",
-          g.group, info->member_count));
+          g.group, info.member_count));
     }
   }
   return OkStatus();

@@ -61,8 +61,10 @@ class Target {
   // A reader of `topic`/`partition` from `offset` (read_uncommitted).
   virtual Result<std::unique_ptr<PartitionReader>> OpenReader(const std::string& topic, int32_t partition,
                                                               int64_t offset) = 0;
-  // nullopt if the group does not exist.
-  virtual Result<std::optional<kafka::GroupInfo>> DescribeGroup(const std::string& group, Deadline deadline) = 0;
+  // The consumer groups of the cluster with their member counts. (Listing needs no group
+  // coordinator, so it answers at once on a cluster whose offsets topic does not exist
+  // yet, where describing a group by name would wait for one.)
+  virtual Result<std::vector<kafka::GroupInfo>> ListGroups(Deadline deadline) = 0;
   // FailedPrecondition if the group has active members.
   virtual Status CommitGroupOffsets(const std::string& group, const std::vector<kafka::GroupOffset>& offsets,
                                     Deadline deadline) = 0;
