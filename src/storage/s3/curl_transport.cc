@@ -315,6 +315,7 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request, ByteView bo
     }
   }
 
+  if (Log().should_log(spdlog::level::trace)) Log().trace("send {}", RedactedForLog(request));
   const auto started = std::chrono::steady_clock::now();
   const CURLcode rc = curl_easy_perform(h);
   curl_slist_free_all(headers);
