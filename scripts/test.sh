@@ -56,7 +56,9 @@ if [ "$integration" = 1 ]; then
   scripts/stack.sh start --dir "$stack_dir" --with s3proxy --with zk39
   export STRATA_STACK_ENV=$stack_dir/stack.env
   step "integration tests"
-  ctest --test-dir build -L integration -j "$jobs" --output-on-failure || failed=1
+  # One at a time: several tests restart or saturate the shared brokers, and timing-sensitive
+  # Kafka tests (end of partition, follow mode) flake when they share two cores.
+  ctest --test-dir build -L integration -j 1 --output-on-failure || failed=1
   step "stop the local stack"
   scripts/stack.sh stop --dir "$stack_dir"
   trap - EXIT
