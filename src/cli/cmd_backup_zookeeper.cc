@@ -27,7 +27,7 @@ struct Flags {
   int keep = 0;
   int zstd_level = 3;
   int max_in_flight = 1000;
-  int sessions = 2;
+  int sessions = 4;
   bool no_progress = false;
 };
 

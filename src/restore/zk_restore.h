@@ -58,7 +58,7 @@ struct ZkRestoreOptions {
   int64_t kafka_producer_id_margin = 1'000'000;
   // Writes in flight and bytes per multi at most (zk/tree_writer.h).
   int max_in_flight = 64;
-  size_t max_batch_bytes = 256u << 10;
+  size_t max_batch_bytes = 512u << 10;
   int session_timeout_ms = 30000;
   std::chrono::milliseconds connect_timeout{30'000};
   CancelToken cancel;

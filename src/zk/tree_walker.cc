@@ -33,6 +33,7 @@ using internal::FromZk;
 using internal::SessionAccess;
 
 constexpr size_t kMinWindow = 16;
+constexpr size_t kWakeBatch = 64;
 constexpr size_t kAssumedNodeBytes = 4096;
 constexpr double kLargestDecay = 256;
 constexpr auto kWaitSlice = std::chrono::milliseconds(200);
@@ -92,7 +93,9 @@ struct Walk {
   std::condition_variable cv;
   std::vector<Node*> ready;  // nodes whose replies are all in (guarded by mu)
   std::atomic<size_t> in_flight{0};
-  bool waiting = false;  // the walking thread sleeps on cv (guarded by mu)
+  bool waiting = false;     // the walking thread sleeps on cv (guarded by mu)
+  Node* wanted = nullptr;   // the node it waits for, if any (guarded by mu)
+  size_t low_water = 0;     // wake it when fewer requests than this are in flight
   // Walking thread only:
   std::set<Node*, GroupLess> groups;  // nodes with children not yet requested
   size_t buffered = 0;
@@ -108,8 +111,12 @@ struct Walk {
     std::lock_guard<std::mutex> lock(mu);
     if (last) ready.push_back(n);
     --in_flight;
-    // Wake the walker only when it sleeps: a wake-up per reply costs more than the reply.
-    if (waiting && (last || in_flight == 0)) cv.notify_one();
+    // Wake the walker only when it sleeps and has something worth waking for: the node
+    // it waits to visit, a batch of replies, or a window running low. A wake-up per
+    // reply costs more than the reply.
+    if (waiting && ((last && (n == wanted || ready.size() >= kWakeBatch)) || in_flight <= low_water)) {
+      cv.notify_one();
+    }
   }
 };
 
@@ -397,6 +404,8 @@ Result<WalkStats> Walker::Run() {
     }
     std::unique_lock<std::mutex> lock(w_.mu);
     w_.waiting = true;
+    w_.wanted = stack_.empty() ? nullptr : stack_.back();
+    w_.low_water = Window() / 2;
     if (stack_.empty() || !w_.error.ok()) {
       // Every completion must have run before the nodes they point to go away.
       w_.cv.wait(lock, [&] { return w_.in_flight == 0; });

@@ -13,7 +13,9 @@
 //
 // Memory: the znodes read ahead of the visitor (bounded by max_buffered_bytes, plus at
 // most the window's replies in flight; the window shrinks to max_buffered_bytes divided
-// by the largest znode seen so far) and the child-name lists of the directories on the
+// by the largest recent znode, so a run of large znodes is read a few at a time; a burst
+// of large znodes right after many small ones can overshoot once by up to the window
+// times the server's jute.maxbuffer) and the child-name lists of the directories on the
 // current path and of those read ahead. Never the whole tree.
 //
 // Thread-safety: WalkTree blocks the calling thread, which also runs the visitor. The

@@ -59,8 +59,8 @@ using WriteCallback = std::function<void(const WriteOp& op, const Status& status
 struct WriterOptions {
   // Encoded size of a multi request at most. The server refuses requests larger than its
   // jute.maxbuffer (1 MiB by default); a single write larger than this is sent alone.
-  size_t max_batch_bytes = 256u << 10;
-  size_t max_batch_ops = 1000;
+  size_t max_batch_bytes = 512u << 10;
+  size_t max_batch_ops = 2000;
   // Requests (multi or single) and their bytes in flight at most. More hides more round
   // trips; each request's bytes stay in memory until it is answered.
   int max_in_flight = 64;

@@ -237,8 +237,8 @@ TEST(Kafka39ZkRestoreTest, TopicsConfigsRecordsAndGroupsSurviveLosingZooKeeper) 
   ASSERT_NE(zk, nullptr);
 
   // The broker starts against the empty ZooKeeper. With its old log directories it
-  // refuses the cluster id it generates there (InconsistentClusterIdException) and stops;
-  // either way it leaves znodes behind that the restore must cope with.
+  // refuses the cluster id it generates there ("Invalid cluster.id in meta.properties")
+  // and stops; either way it leaves znodes behind that the restore must cope with.
   ASSERT_TRUE(stack.Start("kafka39"));
   for (int i = 0; i < 600 && stack.Running("kafka39"); ++i) {
     if (zk->Exists("/kafka39/brokers/ids/0").value_or(std::nullopt)) break;
