@@ -173,6 +173,17 @@ TEST(KafkaRestoreTest, CorruptBatchStopsBeforeItsRecordsAreWritten) {
   for (size_t i = 0; i < log.size(); ++i) EXPECT_EQ(log[i].value, recs[i].value);
 }
 
+TEST(KafkaRestoreTest, WarnsWhenRetentionWouldDeleteRestoredRecords) {
+  TestBackup b;
+  b.Manifest(1, {Topic("t", {b.Partition("t", 0, Records(0, 10))}, {{"retention.ms", "86400000"}})});
+  FakeTarget target;
+  auto r = RunKafkaRestore(b.repo(), &target, Options());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  bool warned = false;
+  for (const auto& w : r->warnings) warned = warned || w.find("10 records are older than its retention.ms") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
 TEST(KafkaRestoreTest, DryRunWritesNothing) {
   TestBackup b;
   b.Manifest(1, {Topic("t", {b.Partition("t", 0, Records(0, 50))})}, {{"g", {{"t", 0, 1, ""}}}});

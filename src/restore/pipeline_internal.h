@@ -25,6 +25,25 @@ namespace strata::restore {
 
 struct Stream;
 
+// Decompression buffers for large batches, reused: no allocation and page faults per
+// batch, and no heap growth from buffers freed on another thread. A pooled buffer holds
+// kBufferBytes (the backup's largest batch section, plus room) unless a larger batch
+// grew it. Thread-safe.
+class BufferPool {
+ public:
+  static constexpr size_t kBufferBytes = (size_t{1} << 20) + (size_t{64} << 10);
+  // Batches whose compressed section is at least this big use pooled buffers.
+  static constexpr size_t kPooledFrom = size_t{64} << 10;
+  explicit BufferPool(size_t max_idle) : max_idle_(max_idle) {}
+  std::unique_ptr<format::ScratchBuffer> Get();
+  void Put(std::unique_ptr<format::ScratchBuffer> buffer);
+
+ private:
+  std::mutex mu_;
+  size_t max_idle_;
+  std::vector<std::unique_ptr<format::ScratchBuffer>> idle_;
+};
+
 // A run of whole batches of one segment, fetched by one ranged GET.
 struct Chunk {
   size_t segment = 0;  // index into the stream's plan->segments
@@ -41,7 +60,8 @@ struct Chunk {
 struct Lease {
   Stream* stream = nullptr;
   std::shared_ptr<const Bytes> chunk;  // when records point into the fetched chunk
-  format::ScratchBuffer plain;         // when they point into the decompressed section
+  std::unique_ptr<format::ScratchBuffer> plain;  // when they point into the decompressed section
+  bool pooled = false;                 // `plain` goes back to the pool
   uint64_t budget = 0;                 // produce budget taken for `plain`
   std::atomic<int32_t> refs{1};
   std::atomic<bool> failed{false};
@@ -118,6 +138,8 @@ struct Pipeline::Impl {
 
   std::mutex rate_mu;
   std::chrono::steady_clock::time_point rate_next{};
+
+  BufferPool pool{16};
 
   std::atomic<int64_t> records_sent{0};
   std::atomic<int64_t> records_acked{0};

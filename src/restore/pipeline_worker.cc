@@ -29,6 +29,26 @@ Status At(const Status& s, const std::string& where) {
 
 }  // namespace
 
+std::unique_ptr<format::ScratchBuffer> BufferPool::Get() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      auto b = std::move(idle_.back());
+      idle_.pop_back();
+      return b;
+    }
+  }
+  auto b = std::make_unique<format::ScratchBuffer>();
+  b->Reserve(kBufferBytes);
+  return b;
+}
+
+void BufferPool::Put(std::unique_ptr<format::ScratchBuffer> buffer) {
+  buffer->clear();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (idle_.size() < max_idle_) idle_.push_back(std::move(buffer));
+}
+
 void Pipeline::Impl::WorkLoop(size_t worker) {
   format::Decompressor decompressor;
   std::vector<format::KafkaRecordView> records;
@@ -121,15 +141,20 @@ Status Pipeline::Impl::Process(Stream& s, const Chunk& chunk, format::Decompress
         delete lease;
         return OkStatus();
       }
+      lease->pooled = section.size() >= BufferPool::kPooledFrom;
+      lease->plain = lease->pooled ? pool.Get() : std::make_unique<format::ScratchBuffer>();
       Status d = decompressor.Decompress(h->compression(), section, decoder.max_uncompressed_batch_bytes,
-                                         &lease->plain);
+                                         lease->plain.get());
       if (!d.ok()) {
-        delete lease;
+        Release(lease);
         return Status(d.code(), fmt::format("{}: batch at position {} (base offset {}): {}", where, pos,
                                             h->base_offset, d.message()));
       }
-      section = lease->plain.view();
-      lease->budget = lease->plain.size();
+      section = lease->plain->view();
+      // What the buffer really holds: a pooled one its full size, or (grown past it by
+      // doubling) at most twice the batch.
+      size_t size = lease->plain->size();
+      lease->budget = !lease->pooled ? size : size <= BufferPool::kBufferBytes ? BufferPool::kBufferBytes : 2 * size;
       std::lock_guard<std::mutex> lock(budget_mu);
       produce_used += lease->budget;
     } else {
@@ -224,6 +249,7 @@ void Pipeline::Impl::Release(Lease* lease) {
     }
   }
   uint64_t budget = lease->budget;
+  if (lease->pooled) pool.Put(std::move(lease->plain));
   delete lease;  // may release a chunk's fetch budget
   if (budget > 0) {
     {

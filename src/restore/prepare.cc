@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 
 #include "restore/pipeline.h"
 
@@ -11,6 +12,32 @@ namespace strata::restore::internal {
 namespace {
 
 constexpr char kMinInsyncReplicas[] = "min.insync.replicas";
+constexpr char kRetentionMs[] = "retention.ms";
+
+// The brokers delete records older than retention.ms soon after they are written.
+void WarnAboutRetention(const TopicPlan& tp, std::vector<std::string>* warnings) {
+  auto it = tp.configs.find(kRetentionMs);
+  int64_t retention = 0;
+  if (it == tp.configs.end() ||
+      std::from_chars(it->second.data(), it->second.data() + it->second.size(), retention).ec != std::errc() ||
+      retention <= 0) {
+    return;
+  }
+  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  int64_t old = 0;
+  for (const auto& p : tp.partitions) {
+    for (const auto& s : p.segments) {
+      if (s.records > 0 && s.max_timestamp < now - retention) old += s.records;
+    }
+  }
+  if (old > 0) {
+    warnings->push_back(fmt::format(
+        "topic \"{}\": {} records are older than its retention.ms ({} ms); the brokers will delete them soon after "
+        "the restore (create the topic with a longer retention.ms first if they must stay)",
+        tp.target, old, retention));
+  }
+}
 
 }  // namespace
 
@@ -69,6 +96,7 @@ Result<std::vector<TopicTarget>> InspectTopics(Target& target, const RestorePlan
       }
       t.partitions = t.spec.partitions;
       t.log_append_time = tp.log_append_time;
+      WarnAboutRetention(tp, warnings);
     } else {
       return described.status();
     }

@@ -128,6 +128,20 @@ TEST(ZkTreeScaleTest, RestoreOverAPartlyPopulatedTarget) {
   EXPECT_EQ(over->updated, 1u);
   EXPECT_EQ(over->created, 0u);
   EXPECT_EQ(*zk->Get(dst + "/a")->data, "src/a");
+
+  // A subtree into another path: --path /a --to-path /copy.
+  restore::ZkRestoreOptions sub;
+  sub.connect = connect + dst;
+  sub.path = "/a";
+  sub.to_path = "/copy";
+  auto copied = restore::RunZkRestore(*mem.repo, sub);
+  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+  EXPECT_EQ(copied->created, 3u);
+  EXPECT_EQ(*zk->Get(dst + "/copy")->data, "src/a");
+  EXPECT_EQ(*zk->Get(dst + "/copy/x")->data, "src/a/x");
+  EXPECT_FALSE(zk->Exists(dst + "/copy/b")->has_value());
+  sub.path = "/nope";
+  EXPECT_EQ(restore::RunZkRestore(*mem.repo, sub).status().code(), StatusCode::kInvalidArgument);
   testing::DeleteTree(*zk, src);
   testing::DeleteTree(*zk, dst);
 }
