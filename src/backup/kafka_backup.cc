@@ -29,12 +29,16 @@ constexpr auto kProgressEvery = std::chrono::seconds(1);
 // Records queued per encoding worker (about 8 MiB of 1 KiB records).
 constexpr size_t kWorkerQueueItems = 8192;
 
-class Job {
+class Job : public kafka::RebalanceListener {
  public:
   Job(const Repository& repo, const KafkaBackupOptions& options, const ProgressCallback& progress)
       : repo_(repo), options_(options), progress_(progress), run_(NewRunId()) {}
 
   Result<KafkaBackupResult> Run();
+
+  // Scale-out: the group moves partitions.
+  Status OnRevoked(const std::vector<kafka::TopicPartition>& partitions) override;
+  Result<std::vector<kafka::PartitionStart>> OnAssigned(const std::vector<kafka::TopicPartition>& partitions) override;
 
  private:
   Deadline Rpc() const { return Deadline::After(options_.request_timeout); }
@@ -47,6 +51,8 @@ class Job {
   Status Encode(EncodeItem& item);
   int Workers() const;
   Status Checkpoint(bool final);
+  std::map<std::string, int32_t> Wanted() const;
+  Status RefreshUnowned();
   void ReportProgress(bool force);
   PartitionTask* Find(const std::string& topic, int32_t partition);
 
@@ -74,6 +80,9 @@ class Job {
   std::vector<int64_t> dispatched_;
   std::vector<std::optional<Clock::time_point>> at_end_since_;
   std::vector<int64_t> records_in_, bytes_in_;
+  // Whether this process reads the task's partition: always, unless scale-out lets the
+  // group decide. Other tasks mirror the newest manifest's state.
+  std::vector<bool> owned_;
   KafkaBackupResult result_;
   Clock::time_point last_progress_{};
 };
@@ -91,7 +100,8 @@ Status Job::Plan() {
   cluster_ = options_.cluster.value_or(cluster_id_);
   backup_group_ = options_.backup_group.value_or("strata-backup-" + cluster_);
   STRATA_ASSIGN_OR_RETURN(topics_, SelectTopics(*admin_, options_, Rpc()));
-  STRATA_ASSIGN_OR_RETURN(Repository::LatestState latest, repo_.LatestKafkaState(cluster_));
+  auto wanted = Wanted();
+  STRATA_ASSIGN_OR_RETURN(Repository::LatestState latest, repo_.LatestKafkaState(cluster_, &wanted));
 
   kafka::ConsumerOptions copts;
   copts.isolation = options_.isolation;
@@ -184,7 +194,7 @@ Status Job::HandleOutOfRange() {
   std::vector<kafka::PartitionStart> starts;
   for (size_t i = 0; i < tasks_.size(); ++i) {
     PartitionTask& task = tasks_[i];
-    if (task.done()) continue;
+    if ((task.done() && !options_.follow) || !owned_[i]) continue;
     STRATA_ASSIGN_OR_RETURN(kafka::Watermarks wm, consumer_->QueryWatermarks(task.topic(), task.partition(), Rpc()));
     if (task.position() < wm.low) {
       STRATA_RETURN_IF_ERROR(Seal(task, buffered_[i % buffered_.size()]));
@@ -199,12 +209,18 @@ Status Job::HandleOutOfRange() {
 }
 
 Status Job::Read() {
-  std::vector<kafka::PartitionStart> starts;
-  for (const auto& t : tasks_) {
-    if (!t.done() || options_.follow) starts.push_back({t.topic(), t.partition(), t.position()});
+  if (options_.scale_out) {
+    std::vector<std::string> names;
+    for (const auto& t : topics_) names.push_back(t.name);
+    STRATA_RETURN_IF_ERROR(consumer_->Subscribe(names, this));
+  } else {
+    std::vector<kafka::PartitionStart> starts;
+    for (const auto& t : tasks_) {
+      if (!t.done() || options_.follow) starts.push_back({t.topic(), t.partition(), t.position()});
+    }
+    if (starts.empty()) return OkStatus();
+    STRATA_RETURN_IF_ERROR(consumer_->Assign(starts));
   }
-  if (starts.empty()) return OkStatus();
-  STRATA_RETURN_IF_ERROR(consumer_->Assign(starts));
   size_t open = 0;
   std::vector<bool> finished(tasks_.size());
   for (size_t i = 0; i < tasks_.size(); ++i) {
@@ -231,6 +247,7 @@ Status Job::Read() {
         return InternalError(fmt::format("record from unassigned partition {}/{}", ev->record->topic, ev->record->partition));
       }
       size_t i = static_cast<size_t>(task - tasks_.data());
+      if (!owned_[i]) continue;  // fetched before the group took the partition away
       dispatched_[i] = std::max(dispatched_[i], ev->record->offset + 1);
       at_end_since_[i].reset();
       ++records_in_[i];
@@ -238,7 +255,7 @@ Status Job::Read() {
       STRATA_RETURN_IF_ERROR(workers_->Submit(EncodeItem{i, std::move(ev->record), -1}));
     } else if (ev->end) {
       PartitionTask* task = Find(ev->end->topic, ev->end->partition);
-      if (task != nullptr) {
+      if (task != nullptr && owned_[task - tasks_.data()]) {
         size_t i = static_cast<size_t>(task - tasks_.data());
         dispatched_[i] = std::max(dispatched_[i], ev->end->offset);
         if (!at_end_since_[i]) at_end_since_[i] = Clock::now();
@@ -256,7 +273,10 @@ Status Job::Read() {
       }
     }
     if (options_.follow && Clock::now() - last_checkpoint >= options_.checkpoint_interval) {
-      STRATA_RETURN_IF_ERROR(Checkpoint(false));
+      // A member the group gave nothing (yet) has nothing new to record.
+      if (std::any_of(owned_.begin(), owned_.end(), [](bool b) { return b; })) {
+        STRATA_RETURN_IF_ERROR(Checkpoint(false));
+      }
       last_checkpoint = Clock::now();
     }
     ReportProgress(false);
@@ -281,11 +301,13 @@ Status Job::Checkpoint(bool final) {
   STRATA_RETURN_IF_ERROR(SealAll());
   STRATA_RETURN_IF_ERROR(uploader_->Finish());
   if (options_.follow) {
-    for (auto& task : tasks_) {
-      auto wm = consumer_->QueryWatermarks(task.topic(), task.partition(), Rpc());
-      if (wm.ok()) task.SetHighWatermark(wm->high);
+    for (size_t i = 0; i < tasks_.size(); ++i) {
+      if (!owned_[i]) continue;
+      auto wm = consumer_->QueryWatermarks(tasks_[i].topic(), tasks_[i].partition(), Rpc());
+      if (wm.ok()) tasks_[i].SetHighWatermark(wm->high);
     }
   }
+  STRATA_RETURN_IF_ERROR(RefreshUnowned());
   STRATA_ASSIGN_OR_RETURN(format::KafkaManifest manifest,
                           BuildManifest(*admin_, options_, ManifestContext{cluster_, cluster_id_, run_, backup_group_},
                                         topics_, tasks_, result_.warnings, Rpc()));
@@ -296,12 +318,75 @@ Status Job::Checkpoint(bool final) {
   Log().info("{} manifest {} written", final ? "backup" : "checkpoint", result_.manifest_key);
   // The manifest is the truth; the group's offsets only make the backup's lag visible.
   std::vector<kafka::PartitionStart> positions;
-  for (const auto& t : tasks_) positions.push_back({t.topic(), t.partition(), t.position()});
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    if (owned_[i]) positions.push_back({tasks_[i].topic(), tasks_[i].partition(), tasks_[i].position()});
+  }
   Status committed = consumer_->CommitOffsets(positions, Rpc());
   if (!committed.ok()) {
     Log().warn("could not commit the backup position to group {}: {}", backup_group_, committed.ToString());
   }
   return OkStatus();
+}
+
+std::map<std::string, int32_t> Job::Wanted() const {
+  std::map<std::string, int32_t> wanted;
+  for (const auto& t : topics_) wanted[t.name] = t.partition_count;
+  return wanted;
+}
+
+// Partitions other members read: as of the newest manifest that covers them.
+Status Job::RefreshUnowned() {
+  if (std::all_of(owned_.begin(), owned_.end(), [](bool b) { return b; })) return OkStatus();
+  auto wanted = Wanted();
+  STRATA_ASSIGN_OR_RETURN(Repository::LatestState latest, repo_.LatestKafkaState(cluster_, &wanted));
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    if (owned_[i]) continue;
+    auto t = latest.topics.find(tasks_[i].topic());
+    if (t == latest.topics.end()) continue;
+    for (const auto& ps : t->second.partitions) {
+      if (ps.partition == tasks_[i].partition()) tasks_[i] = PartitionTask::Adopt(tasks_[i].topic(), ps);
+    }
+  }
+  return OkStatus();
+}
+
+Status Job::OnRevoked(const std::vector<kafka::TopicPartition>& partitions) {
+  if (std::none_of(owned_.begin(), owned_.end(), [](bool b) { return b; })) return OkStatus();
+  Log().info("the group takes {} partitions away: saving them first", partitions.size());
+  // Everything read so far goes into a manifest before another member can start.
+  STRATA_RETURN_IF_ERROR(Checkpoint(false));
+  for (const auto& tp : partitions) {
+    if (PartitionTask* task = Find(tp.topic, tp.partition)) owned_[task - tasks_.data()] = false;
+  }
+  return OkStatus();
+}
+
+Result<std::vector<kafka::PartitionStart>> Job::OnAssigned(const std::vector<kafka::TopicPartition>& partitions) {
+  // Resume where the newest manifest left each partition (a member that had it before
+  // wrote one when it gave it up, or it died and its unreferenced objects are ignored).
+  auto wanted = Wanted();
+  STRATA_ASSIGN_OR_RETURN(Repository::LatestState latest, repo_.LatestKafkaState(cluster_, &wanted));
+  std::vector<kafka::PartitionStart> starts;
+  for (const auto& tp : partitions) {
+    PartitionTask* task = Find(tp.topic, tp.partition);
+    if (task == nullptr) continue;
+    size_t i = static_cast<size_t>(task - tasks_.data());
+    const format::PartitionState* prev = nullptr;
+    if (auto t = latest.topics.find(tp.topic); t != latest.topics.end()) {
+      for (const auto& ps : t->second.partitions) {
+        if (ps.partition == tp.partition) prev = &ps;
+      }
+    }
+    STRATA_ASSIGN_OR_RETURN(kafka::Watermarks wm, consumer_->QueryWatermarks(tp.topic, tp.partition, Rpc()));
+    STRATA_ASSIGN_OR_RETURN(*task, PartitionTask::Start(tp.topic, tp.partition, prev, wm));
+    for (const auto& g : task->new_gaps()) result_.gaps.push_back(g);
+    owned_[i] = true;
+    dispatched_[i] = task->position();
+    at_end_since_[i].reset();
+    starts.push_back({tp.topic, tp.partition, task->position()});
+  }
+  Log().info("the group gives this member {} partitions", starts.size());
+  return starts;
 }
 
 void Job::ReportProgress(bool force) {
@@ -323,6 +408,9 @@ void Job::ReportProgress(bool force) {
 }
 
 Result<KafkaBackupResult> Job::Run() {
+  if (options_.scale_out && !options_.follow) {
+    return InvalidArgumentError("sharing partitions with other instances (scale-out) needs follow mode");
+  }
   STRATA_RETURN_IF_ERROR(Plan());
   result_.partitions = static_cast<int>(tasks_.size());
   uploader_ = std::make_unique<SegmentUploader>(repo_.store(), options_.upload_threads,
@@ -333,6 +421,7 @@ Result<KafkaBackupResult> Job::Run() {
   at_end_since_.resize(tasks_.size());
   records_in_.assign(tasks_.size(), 0);
   bytes_in_.assign(tasks_.size(), 0);
+  owned_.assign(tasks_.size(), !options_.scale_out);
   workers_ = std::make_unique<EncodeWorkers>(Workers(), kWorkerQueueItems, [this](EncodeItem& item) { return Encode(item); });
   Status read = Read();
   if (read.ok()) {

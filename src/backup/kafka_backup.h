@@ -53,6 +53,12 @@ struct KafkaBackupOptions {
   // `checkpoint_interval` and when cancelled.
   bool follow = false;
   std::chrono::milliseconds checkpoint_interval{60'000};
+  // Follow mode only: join the backup group as a member, so several processes started
+  // with the same group share the partitions (Kafka's consumer group protocol). Before a
+  // partition moves away, its segments are uploaded and a manifest written; the member
+  // that gets it resumes from the newest manifest. Every manifest still covers the whole
+  // selection: partitions other members read appear as of their newest manifest.
+  bool scale_out = false;
 
   // Stop cleanly (flush, write a manifest) when cancelled.
   CancelToken cancel;

@@ -39,6 +39,15 @@ Result<PartitionTask> PartitionTask::Start(const std::string& topic, int32_t par
   return t;
 }
 
+PartitionTask PartitionTask::Adopt(const std::string& topic, const format::PartitionState& state) {
+  PartitionTask t;
+  t.topic_ = topic;
+  t.state_ = state;
+  t.target_ = state.high_watermark;
+  t.done_ = true;
+  return t;
+}
+
 std::string PartitionTask::SkipTo(int64_t offset, const std::string& reason) {
   format::OffsetGap gap{state_.next_offset, offset - 1, reason};
   state_.gaps.push_back(gap);

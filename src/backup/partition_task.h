@@ -41,6 +41,10 @@ class PartitionTask {
   static Result<PartitionTask> Start(const std::string& topic, int32_t partition,
                                      const format::PartitionState* previous, const kafka::Watermarks& wm);
 
+  // A partition another process backs up, as its newest manifest left it: nothing to
+  // read, only its state to carry into this process's manifests.
+  static PartitionTask Adopt(const std::string& topic, const format::PartitionState& state);
+
   const std::string& topic() const { return topic_; }
   int32_t partition() const { return state_.partition; }
   int64_t position() const { return state_.next_offset; }

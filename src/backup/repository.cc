@@ -121,9 +121,22 @@ Status Repository::WriteKafkaManifest(const format::KafkaManifest& manifest) con
       .WithContext(fmt::format("write manifest {}", store_->Describe(key)));
 }
 
-Result<Repository::LatestState> Repository::LatestKafkaState(const std::string& cluster) const {
+Result<Repository::LatestState> Repository::LatestKafkaState(const std::string& cluster,
+                                                             const std::map<std::string, int32_t>* wanted) const {
   STRATA_ASSIGN_OR_RETURN(auto keys, ListKafkaManifests(cluster));
   LatestState state;
+  auto covered = [&] {
+    for (const auto& [topic, count] : *wanted) {
+      auto t = state.topics.find(topic);
+      if (t == state.topics.end()) return false;
+      for (int32_t p = 0; p < count; ++p) {
+        bool found = false;
+        for (const auto& q : t->second.partitions) found = found || q.partition == p;
+        if (!found) return false;
+      }
+    }
+    return true;
+  };
   // Newest first: the first manifest that covers a partition wins.
   for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
     STRATA_ASSIGN_OR_RETURN(format::KafkaManifest m, ReadKafkaManifest(*it));
@@ -144,6 +157,7 @@ Result<Repository::LatestState> Repository::LatestKafkaState(const std::string& 
       }
     }
     if (used) state.manifest_keys.push_back(*it);
+    if (wanted != nullptr && covered()) break;
   }
   for (auto& [name, t] : state.topics) {
     std::sort(t.partitions.begin(), t.partitions.end(),

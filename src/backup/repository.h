@@ -48,7 +48,11 @@ class Repository {
     std::map<std::string, format::TopicState> topics;  // partitions merged across manifests
     std::vector<std::string> manifest_keys;            // the manifests that contributed
   };
-  Result<LatestState> LatestKafkaState(const std::string& cluster) const;
+  // With `wanted` (topic -> partition count), reading stops at the first manifest after
+  // which every wanted partition is covered (other topics may then be missing): a
+  // continuous backup has many manifests, and each covers the whole selection.
+  Result<LatestState> LatestKafkaState(const std::string& cluster,
+                                       const std::map<std::string, int32_t>* wanted = nullptr) const;
 
   static std::string KafkaManifestKey(const std::string& cluster, const std::string& id);
   static std::string KafkaSegmentKey(const std::string& cluster, const std::string& topic, int32_t partition,

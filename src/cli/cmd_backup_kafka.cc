@@ -25,6 +25,7 @@ struct Flags {
   std::string groups = ".*";
   std::string group_id;
   bool follow = false;
+  bool scale_out = true;
   double checkpoint_seconds = 60;
   double segment_mib = 64;
   double memory_mib = 256;
@@ -45,6 +46,7 @@ int Run(const Flags& f) {
   o.groups_regex = f.groups;
   if (!f.group_id.empty()) o.backup_group = f.group_id;
   o.follow = f.follow;
+  o.scale_out = f.follow && f.scale_out;
   o.checkpoint_interval = std::chrono::milliseconds(static_cast<int64_t>(f.checkpoint_seconds * 1000));
   o.segment_bytes = static_cast<uint64_t>(f.segment_mib * (1 << 20));
   o.memory_budget = static_cast<uint64_t>(f.memory_mib * (1 << 20));
@@ -97,6 +99,9 @@ void RegisterBackupKafka(CLI::App* backup, RunFunction* run) {
       ->capture_default_str();
   cmd->add_option("--group-id", flags->group_id, "group the backup commits its position to (default strata-backup-<cluster>)");
   cmd->add_flag("--follow", flags->follow, "keep backing up new records; checkpoint every --checkpoint-interval");
+  cmd->add_flag("--scale-out,!--no-scale-out", flags->scale_out,
+                "with --follow, share the partitions with every instance started with the same --group-id "
+                "(Kafka's consumer group protocol; default on)");
   cmd->add_option("--checkpoint-interval", flags->checkpoint_seconds, "seconds between checkpoints with --follow")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -23,12 +23,71 @@ struct Consumer::Impl {
   // position: when compaction removed the last records of the log, no record or marker
   // is left to move the position to the end.
   std::map<std::pair<std::string, int32_t>, int64_t> ends;
+  // Subscribe mode: told about rebalances; the first error it returned (Poll reports it).
+  RebalanceListener* listener = nullptr;
+  Status failed;
+
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                          void* opaque);
+  void Rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
 };
+
+void Consumer::Impl::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                                 void* opaque) {
+  auto* sink = static_cast<internal::ErrorSink*>(opaque);
+  if (sink != nullptr && sink->owner != nullptr) {
+    static_cast<Impl*>(sink->owner)->Rebalance(rk, err, parts);
+  } else {
+    rd_kafka_assign(rk, nullptr);
+  }
+}
+
+void Consumer::Impl::Rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
+  std::vector<TopicPartition> tps;
+  for (int i = 0; parts != nullptr && i < parts->cnt; ++i) tps.push_back({parts->elems[i].topic, parts->elems[i].partition});
+  auto unassign = [&] {
+    rd_kafka_assign(rk, nullptr);
+    assigned.clear();
+    ends.clear();
+  };
+  if (err != RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    // Revoked (or lost: another member may read them already; what we save is still a
+    // consistent state of our own).
+    if (listener != nullptr && failed.ok()) failed = listener->OnRevoked(tps);
+    unassign();
+    return;
+  }
+  if (listener == nullptr || !failed.ok()) {
+    unassign();
+    return;
+  }
+  Result<std::vector<PartitionStart>> starts = listener->OnAssigned(tps);
+  if (!starts.ok()) {
+    failed = starts.status();
+    unassign();
+    return;
+  }
+  internal::PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(starts->size())));
+  for (const auto& s : *starts) rd_kafka_topic_partition_list_add(list.get(), s.topic.c_str(), s.partition)->offset = s.offset;
+  Status assigned_ok = FromKafka(rd_kafka_assign(rk, list.get()), "assign the partitions the group gave");
+  if (!assigned_ok.ok()) {
+    failed = assigned_ok;
+    unassign();
+    return;
+  }
+  assigned.clear();
+  ends.clear();
+  for (const auto& s : *starts) assigned[{s.topic, s.partition}] = s.offset;
+}
 
 Consumer::Consumer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Consumer::~Consumer() {
-  if (impl_ && impl_->handle.rk) rd_kafka_consumer_close(impl_->handle.rk.get());
+  if (!impl_ || !impl_->handle.rk) return;
+  // Leaving the group revokes everything once more; the owner has saved its work (or
+  // failed) by now, and may be half destroyed: the listener hears nothing more.
+  impl_->listener = nullptr;
+  rd_kafka_consumer_close(impl_->handle.rk.get());
 }
 
 Result<std::unique_ptr<Consumer>> Consumer::Open(const ClientOptions& client, const ConsumerOptions& options) {
@@ -43,8 +102,12 @@ Result<std::unique_ptr<Consumer>> Consumer::Open(const ClientOptions& client, co
            {"enable.partition.eof", options.report_partition_end ? "true" : "false"},
            // An offset outside the log is an error we report, never a silent jump.
            {"auto.offset.reset", "error"},
+           // Subscribe's listener uses the eager protocol (assign/unassign everything).
+           {"partition.assignment.strategy", "roundrobin"},
            {"isolation.level",
-            options.isolation == Isolation::kReadCommitted ? "read_committed" : "read_uncommitted"}}));
+            options.isolation == Isolation::kReadCommitted ? "read_committed" : "read_uncommitted"}},
+          [](rd_kafka_conf_t* conf) { rd_kafka_conf_set_rebalance_cb(conf, &Impl::OnRebalance); }));
+  impl->handle.errors->owner = impl.get();
   rd_kafka_poll_set_consumer(impl->handle.rk.get());
   impl->group_id = options.group_id;
   return std::unique_ptr<Consumer>(new Consumer(std::move(impl)));
@@ -62,6 +125,17 @@ Status Consumer::Assign(const std::vector<PartitionStart>& starts) {
   impl_->ends.clear();
   for (const auto& s : starts) impl_->assigned[{s.topic, s.partition}] = s.offset;
   return OkStatus();
+}
+
+Status Consumer::Subscribe(const std::vector<std::string>& topics, RebalanceListener* listener) {
+  if (!impl_->group_id) {
+    return FailedPreconditionError("subscribe: the consumer has no group (set ConsumerOptions::group_id)");
+  }
+  impl_->listener = listener;
+  internal::PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+  for (const auto& t : topics) rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+  return FromKafka(rd_kafka_subscribe(impl_->handle.rk.get(), list.get()),
+                   fmt::format("join group \"{}\"", *impl_->group_id));
 }
 
 namespace {
@@ -101,7 +175,12 @@ Record ToRecord(rd_kafka_message_t* m) {
 }  // namespace
 
 Result<PollEvent> Consumer::Poll(Deadline deadline) {
+  if (!impl_->failed.ok()) return impl_->failed;
   rd_kafka_message_t* m = rd_kafka_consumer_poll(impl_->handle.rk.get(), deadline.RemainingMillis());
+  if (!impl_->failed.ok()) {
+    if (m != nullptr) rd_kafka_message_destroy(m);
+    return impl_->failed;
+  }
   if (m == nullptr) return PollEvent{};
   if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
     PartitionEnd end{rd_kafka_topic_name(m->rkt), m->partition, m->offset};

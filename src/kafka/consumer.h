@@ -1,6 +1,8 @@
-// Consumer: reads Records from assigned partitions (no group rebalancing: the caller
-// says which partitions and where to start), optionally reporting when it has read a
-// partition to its end, and commits offsets for its group.
+// Consumer: reads Records from partitions the caller assigns (Assign: the caller says
+// which partitions and where to start), or that Kafka's consumer group protocol gives it
+// (Subscribe: several processes share the partitions, and a listener saves its work
+// before a partition moves and says where to start when one arrives); optionally reports
+// when it has read a partition to its end, and commits offsets for its group.
 // Thread-compatible: use one Consumer from one thread at a time.
 #pragma once
 
@@ -22,8 +24,8 @@ enum class Isolation { kReadCommitted, kReadUncommitted };
 struct ConsumerOptions {
   // read_committed (default) skips records of aborted transactions.
   Isolation isolation = Isolation::kReadCommitted;
-  // Used for committed offsets only (CommitOffsets); unset = "strata-reader". The
-  // consumer never joins the group as a member.
+  // The group offsets are committed to (CommitOffsets); unset = "strata-reader". The
+  // consumer joins it as a member only through Subscribe.
   std::optional<std::string> group_id;
   // Poll also returns a PartitionEnd event each time the consumer reaches the end of an
   // assigned partition. Default false: callers that stream forever do not need it.
@@ -34,6 +36,24 @@ struct PartitionStart {
   std::string topic;
   int32_t partition = 0;
   int64_t offset = 0;  // the first offset to read
+};
+
+struct TopicPartition {
+  std::string topic;
+  int32_t partition = 0;
+  friend bool operator==(const TopicPartition&, const TopicPartition&) = default;
+};
+
+// Told by a subscribed consumer when the group moves partitions. Both calls run on the
+// thread that calls Poll, inside it, and the group waits for them: OnRevoked runs
+// before any other member can read the partitions taken away, so it is the place to
+// save the work done on them; OnAssigned says where reading starts. An error from
+// either is returned by that Poll (the consumer then reads nothing more).
+class RebalanceListener {
+ public:
+  virtual ~RebalanceListener() = default;
+  virtual Status OnRevoked(const std::vector<TopicPartition>& partitions) = 0;
+  virtual Result<std::vector<PartitionStart>> OnAssigned(const std::vector<TopicPartition>& partitions) = 0;
 };
 
 struct Watermarks {
@@ -68,6 +88,13 @@ class Consumer {
 
   // Replaces the assignment. Each partition's reading starts at its `offset`.
   Status Assign(const std::vector<PartitionStart>& starts);
+
+  // Joins the group of ConsumerOptions::group_id (required) as a member reading
+  // `topics`; the group's assignor (eager: every rebalance revokes everything first)
+  // decides which partitions this member reads, through `listener`, which must outlive
+  // the consumer. Call once, instead of Assign. The member leaves the group (after a
+  // last OnRevoked) when the consumer is destroyed.
+  Status Subscribe(const std::vector<std::string>& topics, RebalanceListener* listener);
 
   // The next record or (with report_partition_end) end of partition; an empty event if
   // neither came before the deadline. OutOfRange if an assigned offset is no longer in

@@ -39,6 +39,10 @@ class ErrorSink {
   // Authentication failures are not worth retrying: the caller stops early.
   bool auth_failed() const;
 
+  // What the handle's other callbacks need (the configuration's one opaque pointer is
+  // this sink): the consumer that owns the handle, for its rebalance callback.
+  void* owner = nullptr;
+
  private:
   mutable std::mutex mu_;
   std::string last_;

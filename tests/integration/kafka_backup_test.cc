@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <thread>
 
@@ -467,6 +468,78 @@ TEST_F(KafkaBackupTest, KilledRunLeavesNoGapOrDuplicateAfterRerun) {
   ASSERT_TRUE(rerun.ok()) << rerun.status().ToString();
   EXPECT_EQ(rerun->records, 200000);
   ExpectBackupEqualsTopic(topic, 4);
+}
+
+// Scale-out: two `--follow` instances in one group share the partitions; one is killed
+// with SIGKILL, the other takes its partitions over from the newest manifest, and the
+// backup ends up holding every record exactly once.
+TEST_F(KafkaBackupTest, TwoFollowInstancesShareTheGroupAndSurviveAKill) {
+  const int32_t partitions = 6;
+  std::string topic = CreateTopic(partitions);
+  ProduceN(topic, partitions, 6000, 200);
+  std::string group = UniqueName("strata-scale");
+  std::string base = dir_.path.string();
+  auto start = [&](const std::string& name) {
+    std::string cmd = std::string(STRATA_BINARY) + " backup kafka --no-progress --log-level info -b " +
+                      StackEnv::Get().Require("KAFKA_BOOTSTRAP") + " -t " + topic + " --cluster test --to " + base +
+                      " --follow --checkpoint-interval 1 --group-id " + group +
+                      " -X session.timeout.ms=6000 -X heartbeat.interval.ms=500 > " + base + "." + name +
+                      ".log 2>&1 & echo $! > " + base + "." + name + ".pid";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+  };
+  auto pid = [&](const std::string& name) {
+    std::ifstream in(base + "." + name + ".pid");
+    std::string p;
+    in >> p;
+    return p;
+  };
+  auto log = [&](const std::string& name) {
+    std::ifstream in(base + "." + name + ".log");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  auto wait_for = [&](const std::function<bool()>& done, std::chrono::seconds limit) {
+    for (auto until = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < until;) {
+      if (done()) return true;
+      std::this_thread::sleep_for(250ms);
+    }
+    return done();
+  };
+  auto caught_up = [&] {
+    auto consumer = kafka::Consumer::Open(Client(), {});
+    auto state = repo_->LatestKafkaState("test");
+    if (!consumer.ok() || !state.ok() || !state->topics.count(topic)) return false;
+    const auto& t = state->topics.at(topic);
+    if (t.partitions.size() != static_cast<size_t>(partitions)) return false;
+    for (const auto& p : t.partitions) {
+      auto wm = (*consumer)->QueryWatermarks(topic, p.partition, Deadline::After(10s));
+      if (!wm.ok() || p.next_offset < wm->high) return false;
+    }
+    return true;
+  };
+  auto gets_partitions = [&](const std::string& name) {
+    return [&, name] {
+      std::string l = log(name);
+      return l.find("the group gives this member") != std::string::npos &&
+             l.find("the group gives this member 0 partitions") == std::string::npos;
+    };
+  };
+
+  start("a");
+  ASSERT_TRUE(wait_for(caught_up, 60s)) << log("a");
+  start("b");
+  // B joining makes A save and give up part of the partitions.
+  ASSERT_TRUE(wait_for(gets_partitions("b"), 60s)) << log("b");
+  ProduceN(topic, partitions, 6000, 200);
+  ASSERT_TRUE(wait_for(caught_up, 60s)) << log("a") << log("b");
+  ASSERT_EQ(std::system(("kill -9 " + pid("a")).c_str()), 0);
+  ProduceN(topic, partitions, 6000, 200);
+  // B gets A's partitions once A's session times out (6 s), from the newest manifest.
+  ASSERT_TRUE(wait_for(caught_up, 90s)) << log("b");
+  ASSERT_EQ(std::system(("kill -TERM " + pid("b")).c_str()), 0);
+  ASSERT_TRUE(wait_for([&] { return std::system(("kill -0 " + pid("b") + " 2>/dev/null").c_str()) != 0; }, 60s));
+  EXPECT_EQ(log("b").find("error"), std::string::npos) << log("b");
+  for (const char* f : {".a.log", ".a.pid", ".b.log", ".b.pid"}) std::filesystem::remove(base + f);
+  ExpectBackupEqualsTopic(topic, partitions);
 }
 
 }  // namespace
