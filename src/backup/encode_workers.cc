@@ -57,18 +57,24 @@ Status EncodeWorkers::Drain() {
 }
 
 void EncodeWorkers::Run(Worker& w) {
+  std::deque<EncodeItem> taken;
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     changed_.wait(lock, [&] { return stopping_ || !w.queue.empty(); });
     if (w.queue.empty()) return;
-    EncodeItem item = std::move(w.queue.front());
-    w.queue.pop_front();
+    // Take everything queued at once: one lock round per burst, not per record.
+    taken.swap(w.queue);
     w.busy = true;
     bool skip = !error_.ok();
-    bool was_full = w.queue.size() + 1 >= queue_items_;
+    bool was_full = taken.size() >= queue_items_;
     lock.unlock();
     if (was_full) changed_.notify_all();  // a blocked Submit may go on
-    Status s = skip ? OkStatus() : handler_(item);
+    Status s;
+    for (auto& item : taken) {
+      if (skip || !s.ok()) break;
+      s = handler_(item);
+    }
+    taken.clear();
     lock.lock();
     w.busy = false;
     if (!s.ok() && error_.ok()) error_ = s;

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "kafka/record.h"
+#include "kafka/consumer.h"
 
 namespace strata::backup {
 
@@ -26,7 +26,7 @@ namespace strata::backup {
 // reached at `end_offset` (when `record` is empty).
 struct EncodeItem {
   size_t task = 0;
-  std::optional<kafka::Record> record;
+  std::optional<kafka::Message> record;
   int64_t end_offset = -1;
 };
 
@@ -34,7 +34,8 @@ class EncodeWorkers {
  public:
   using Handler = std::function<Status(EncodeItem&)>;
 
-  // `threads` >= 1 workers, each with a queue of at most `queue_items`.
+  // `threads` >= 1 workers, each with a queue of at most `queue_items` (and as many
+  // again taken by the worker and being handled).
   EncodeWorkers(int threads, size_t queue_items, Handler handler);
   ~EncodeWorkers();
 

@@ -50,11 +50,13 @@ class Job : public kafka::RebalanceListener {
   Status EnforceBudget(size_t worker);
   Status Encode(EncodeItem& item);
   int Workers() const;
+  // Bytes for segments in progress and uploads waiting: what librdkafka's queue leaves.
+  uint64_t SegmentBudget() const { return options_.memory_budget / 2; }
   Status Checkpoint(bool final);
   std::map<std::string, int32_t> Wanted() const;
   Status RefreshUnowned();
   void ReportProgress(bool force);
-  PartitionTask* Find(const std::string& topic, int32_t partition);
+  PartitionTask* Find(std::string_view topic, int32_t partition);
 
   const Repository& repo_;
   const KafkaBackupOptions& options_;
@@ -68,7 +70,7 @@ class Job : public kafka::RebalanceListener {
   std::unique_ptr<SegmentUploader> uploader_;
   std::vector<TopicMeta> topics_;
   std::vector<PartitionTask> tasks_;
-  std::map<std::string, std::vector<size_t>> by_topic_;  // topic -> task index by partition
+  std::map<std::string, std::vector<size_t>, std::less<>> by_topic_;  // topic -> task index by partition
   std::unique_ptr<EncodeWorkers> workers_;
   // Bytes in the buffers of the tasks each worker owns (task index % workers); each entry
   // is touched only by its worker, or by the reading thread while the workers are idle.
@@ -87,7 +89,7 @@ class Job : public kafka::RebalanceListener {
   Clock::time_point last_progress_{};
 };
 
-PartitionTask* Job::Find(const std::string& topic, int32_t partition) {
+PartitionTask* Job::Find(std::string_view topic, int32_t partition) {
   auto it = by_topic_.find(topic);
   if (it == by_topic_.end() || partition < 0 || static_cast<size_t>(partition) >= it->second.size()) return nullptr;
   size_t i = it->second[partition];
@@ -107,6 +109,9 @@ Status Job::Plan() {
   copts.isolation = options_.isolation;
   copts.group_id = backup_group_;
   copts.report_partition_end = true;
+  // Half the memory budget is librdkafka's fetch queue (it must hold more than a second
+  // of data, see performance notes in docs/kafka-backup.md), half the segments.
+  copts.queue_kbytes = static_cast<int>(std::max<uint64_t>(options_.memory_budget / 2 / 1024, 16 * 1024));
   STRATA_ASSIGN_OR_RETURN(consumer_, kafka::Consumer::Open(options_.client, copts));
 
   for (const auto& topic : topics_) {
@@ -132,9 +137,8 @@ Status Job::Plan() {
 }
 
 int Job::Workers() const {
-  // On two cores one worker encodes while this thread and librdkafka's read.
-  unsigned cores = std::max(2u, std::thread::hardware_concurrency());
-  return static_cast<int>(std::min<size_t>(std::max<size_t>(1, tasks_.size()), cores - 1));
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<int>(std::min<size_t>(std::max<size_t>(1, tasks_.size()), cores));
 }
 
 Status Job::Seal(PartitionTask& task, uint64_t& buffered) {
@@ -158,7 +162,7 @@ Status Job::SealAll() {
 // Keeps this worker's segments in progress, plus its share of the uploads waiting, under
 // its share of the memory budget by ending its largest segment in progress early.
 Status Job::EnforceBudget(size_t worker) {
-  const uint64_t share = options_.memory_budget / buffered_.size();
+  const uint64_t share = SegmentBudget() / buffered_.size();
   const uint64_t upload_share = uploader_->queued_bytes() / buffered_.size();
   uint64_t& buffered = buffered_[worker];
   while (buffered > 0 && buffered + upload_share > share) {
@@ -228,8 +232,21 @@ Status Job::Read() {
     open += finished[i] ? 0 : 1;
   }
   auto last_checkpoint = Clock::now();
+  auto finish_if_done = [&](size_t i) {
+    if (finished[i]) return;
+    bool stalled = at_end_since_[i] && Clock::now() - *at_end_since_[i] >= kStalledAtEnd;
+    if (dispatched_[i] >= tasks_[i].target() || stalled) {
+      finished[i] = true;
+      --open;
+    }
+  };
+  // Checks that look at every partition or at the clock run every this many events (and
+  // whenever a poll comes back empty), not per record.
+  constexpr uint32_t kSweepEvery = 1024;
+  uint32_t events = 0;
   while ((open > 0 || options_.follow) && !options_.cancel.cancelled()) {
-    auto ev = consumer_->Poll(Deadline::After(kPollWait));
+    std::optional<size_t> touched;
+    auto ev = consumer_->PollMessage(Deadline::After(kPollWait));
     if (!ev.ok()) {
       if (ev.status().code() == StatusCode::kOutOfRange) {
         STRATA_RETURN_IF_ERROR(HandleOutOfRange());
@@ -241,37 +258,38 @@ Status Job::Read() {
       }
       return ev.status();
     }
-    if (ev->record) {
-      PartitionTask* task = Find(ev->record->topic, ev->record->partition);
+    if (ev->message) {
+      const kafka::Message& m = *ev->message;
+      PartitionTask* task = Find(m.topic(), m.partition());
       if (task == nullptr) {
-        return InternalError(fmt::format("record from unassigned partition {}/{}", ev->record->topic, ev->record->partition));
+        return InternalError(fmt::format("record from unassigned partition {}/{}", m.topic(), m.partition()));
       }
       size_t i = static_cast<size_t>(task - tasks_.data());
       if (!owned_[i]) continue;  // fetched before the group took the partition away
-      dispatched_[i] = std::max(dispatched_[i], ev->record->offset + 1);
+      dispatched_[i] = std::max(dispatched_[i], m.offset() + 1);
       at_end_since_[i].reset();
+      touched = i;
       ++records_in_[i];
-      bytes_in_[i] += static_cast<int64_t>(RecordBytes(*ev->record));
-      STRATA_RETURN_IF_ERROR(workers_->Submit(EncodeItem{i, std::move(ev->record), -1}));
+      bytes_in_[i] += static_cast<int64_t>(RecordBytes(m));
+      STRATA_RETURN_IF_ERROR(workers_->Submit(EncodeItem{i, std::move(ev->message), -1}));
     } else if (ev->end) {
       PartitionTask* task = Find(ev->end->topic, ev->end->partition);
       if (task != nullptr && owned_[task - tasks_.data()]) {
         size_t i = static_cast<size_t>(task - tasks_.data());
         dispatched_[i] = std::max(dispatched_[i], ev->end->offset);
         if (!at_end_since_[i]) at_end_since_[i] = Clock::now();
+        touched = i;
         STRATA_RETURN_IF_ERROR(workers_->Submit(EncodeItem{i, std::nullopt, ev->end->offset}));
       }
     }
+    bool sweep = ev->empty() || ++events % kSweepEvery == 0;
     if (!options_.follow) {
-      for (size_t i = 0; i < tasks_.size(); ++i) {
-        if (finished[i]) continue;
-        bool stalled = at_end_since_[i] && Clock::now() - *at_end_since_[i] >= kStalledAtEnd;
-        if (dispatched_[i] >= tasks_[i].target() || stalled) {
-          finished[i] = true;
-          --open;
-        }
+      if (touched) finish_if_done(*touched);
+      if (sweep) {
+        for (size_t i = 0; i < tasks_.size(); ++i) finish_if_done(i);
       }
     }
+    if (!sweep) continue;
     if (options_.follow && Clock::now() - last_checkpoint >= options_.checkpoint_interval) {
       // A member the group gave nothing (yet) has nothing new to record.
       if (std::any_of(owned_.begin(), owned_.end(), [](bool b) { return b; })) {
@@ -414,7 +432,7 @@ Result<KafkaBackupResult> Job::Run() {
   STRATA_RETURN_IF_ERROR(Plan());
   result_.partitions = static_cast<int>(tasks_.size());
   uploader_ = std::make_unique<SegmentUploader>(repo_.store(), options_.upload_threads,
-                                                options_.memory_budget / 2, CancelToken());
+                                                SegmentBudget() / 2, CancelToken());
   buffered_.assign(static_cast<size_t>(Workers()), 0);
   dispatched_.resize(tasks_.size());
   for (size_t i = 0; i < tasks_.size(); ++i) dispatched_[i] = tasks_[i].position();

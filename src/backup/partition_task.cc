@@ -13,6 +13,14 @@ uint64_t RecordBytes(const kafka::Record& r) {
   return n;
 }
 
+uint64_t RecordBytes(const kafka::Message& m) {
+  uint64_t n = (m.key() ? m.key()->size() : 0) + (m.value() ? m.value()->size() : 0);
+  thread_local std::vector<kafka::Message::HeaderView> headers;
+  m.Headers(&headers);
+  for (const auto& h : headers) n += h.key.size() + (h.value ? h.value->size() : 0);
+  return n;
+}
+
 Result<PartitionTask> PartitionTask::Start(const std::string& topic, int32_t partition,
                                            const format::PartitionState* previous, const kafka::Watermarks& wm) {
   PartitionTask t;
@@ -55,8 +63,9 @@ std::string PartitionTask::SkipTo(int64_t offset, const std::string& reason) {
   return fmt::format("{}/{} offsets {}..{} ({})", topic_, state_.partition, gap.from, gap.to, reason);
 }
 
-Status PartitionTask::Add(const kafka::Record& r, const KafkaBackupOptions& options) {
-  if (r.offset < state_.next_offset) return OkStatus();
+Status PartitionTask::Add(const kafka::Message& r, const KafkaBackupOptions& options) {
+  const int64_t offset = r.offset();
+  if (offset < state_.next_offset) return OkStatus();
   if (!builder_) {
     // Room for the whole segment up front: growing by doubling would copy it again and
     // again. Pages the segment does not reach are never touched, so cost no memory.
@@ -65,28 +74,32 @@ Status PartitionTask::Add(const kafka::Record& r, const KafkaBackupOptions& opti
     eo.zstd_level = options.zstd_level;
     builder_ = std::make_unique<format::SegmentBuilder>(eo);
   }
+  r.Headers(&header_views_);
   header_scratch_.clear();
-  for (const auto& h : r.headers) {
-    header_scratch_.push_back(
-        {h.key, h.value ? std::optional<ByteView>(*h.value) : std::optional<ByteView>()});
+  uint64_t bytes = 0;
+  for (const auto& h : header_views_) {
+    header_scratch_.push_back({h.key, h.value});
+    bytes += h.key.size() + (h.value ? h.value->size() : 0);
   }
   format::KafkaRecordView view;
-  view.offset = r.offset;
-  view.timestamp_ms = r.timestamp_ms;
-  view.timestamp_type = r.timestamp_type == kafka::TimestampType::kLogAppendTime ? format::TimestampType::kLogAppendTime
-                                                                                  : format::TimestampType::kCreateTime;
-  if (r.key) view.key = ByteView(*r.key);
-  if (r.value) view.value = ByteView(*r.value);
+  view.offset = offset;
+  view.timestamp_ms = r.timestamp_ms();
+  view.timestamp_type = r.timestamp_type() == kafka::TimestampType::kLogAppendTime
+                            ? format::TimestampType::kLogAppendTime
+                            : format::TimestampType::kCreateTime;
+  view.key = r.key();
+  view.value = r.value();
+  bytes += (view.key ? view.key->size() : 0) + (view.value ? view.value->size() : 0);
   view.headers = header_scratch_;
-  STRATA_RETURN_IF_ERROR(builder_->Add(view).WithContext(fmt::format("{}/{} offset {}", topic_, state_.partition, r.offset)));
+  STRATA_RETURN_IF_ERROR(builder_->Add(view).WithContext(fmt::format("{}/{} offset {}", topic_, state_.partition, offset)));
   ByteView pending = builder_->pending();
   if (!pending.empty()) {
     buffer_.append(pending);
     builder_->ClearPending();
   }
-  state_.next_offset = r.offset + 1;
+  state_.next_offset = offset + 1;
   ++records_read_;
-  bytes_read_ += static_cast<int64_t>(RecordBytes(r));
+  bytes_read_ += static_cast<int64_t>(bytes);
   at_end_since_.reset();
   return OkStatus();
 }

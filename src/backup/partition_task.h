@@ -31,6 +31,7 @@ struct SealedSegment {
 
 // Key, value and header bytes of a record (what "bytes read" counts).
 uint64_t RecordBytes(const kafka::Record& r);
+uint64_t RecordBytes(const kafka::Message& m);
 
 class PartitionTask {
  public:
@@ -60,7 +61,7 @@ class PartitionTask {
 
   // Adds a record read from the partition. Records at offsets below position() (a
   // re-delivery) are ignored.
-  Status Add(const kafka::Record& record, const KafkaBackupOptions& options);
+  Status Add(const kafka::Message& record, const KafkaBackupOptions& options);
   // The consumer reached the end of the partition at `offset`.
   void AtEnd(int64_t offset);
   // True when the consumer has been at the partition's end, below the target, for `limit`.
@@ -91,6 +92,7 @@ class PartitionTask {
   int64_t records_read_ = 0;
   int64_t bytes_read_ = 0;
   std::optional<std::chrono::steady_clock::time_point> at_end_since_;
+  std::vector<kafka::Message::HeaderView> header_views_;
   std::vector<format::KafkaHeaderView> header_scratch_;
   std::vector<std::string> new_gaps_;
 };

@@ -90,8 +90,18 @@ Consumer::~Consumer() {
   rd_kafka_consumer_close(impl_->handle.rk.get());
 }
 
-Result<std::unique_ptr<Consumer>> Consumer::Open(const ClientOptions& client, const ConsumerOptions& options) {
+Result<std::unique_ptr<Consumer>> Consumer::Open(const ClientOptions& given, const ConsumerOptions& options) {
   auto impl = std::make_unique<Impl>();
+  // Throughput defaults (the caller's -X settings come after them and win): big fetches,
+  // and a local queue deep enough that librdkafka 2.0 (which backs off a full second
+  // whenever the queue is at its limit) keeps fetching while the backup drains it.
+  ClientOptions client = given;
+  client.properties.insert(client.properties.begin(),
+                           {{"fetch.max.bytes", "33554432"},
+                            {"max.partition.fetch.bytes", "4194304"},
+                            {"receive.message.max.bytes", "100000000"},
+                            {"queued.max.messages.kbytes", std::to_string(options.queue_kbytes)},
+                            {"queued.min.messages", "1000000"}});
   STRATA_ASSIGN_OR_RETURN(
       impl->handle,
       internal::NewHandle(
@@ -148,45 +158,89 @@ TimestampType ToTimestampType(rd_kafka_timestamp_type_t t) {
   }
 }
 
-Record ToRecord(rd_kafka_message_t* m) {
-  Record r;
-  r.topic = rd_kafka_topic_name(m->rkt);
-  r.partition = m->partition;
-  r.offset = m->offset;
-  if (m->key != nullptr) r.key.emplace(static_cast<const char*>(m->key), m->key_len);
-  if (m->payload != nullptr) r.value.emplace(static_cast<const char*>(m->payload), m->len);
-  rd_kafka_timestamp_type_t tstype;
-  r.timestamp_ms = rd_kafka_message_timestamp(m, &tstype);
-  r.timestamp_type = ToTimestampType(tstype);
+}  // namespace
+
+Message& Message::operator=(Message&& other) noexcept {
+  if (this != &other) {
+    if (m_ != nullptr) rd_kafka_message_destroy(m_);
+    m_ = std::exchange(other.m_, nullptr);
+  }
+  return *this;
+}
+
+Message::~Message() {
+  if (m_ != nullptr) rd_kafka_message_destroy(m_);
+}
+
+std::string_view Message::topic() const { return rd_kafka_topic_name(m_->rkt); }
+int32_t Message::partition() const { return m_->partition; }
+int64_t Message::offset() const { return m_->offset; }
+
+std::optional<ByteView> Message::key() const {
+  if (m_->key == nullptr) return std::nullopt;
+  return ByteView(static_cast<const char*>(m_->key), m_->key_len);
+}
+
+std::optional<ByteView> Message::value() const {
+  if (m_->payload == nullptr) return std::nullopt;
+  return ByteView(static_cast<const char*>(m_->payload), m_->len);
+}
+
+int64_t Message::timestamp_ms() const {
+  rd_kafka_timestamp_type_t type;
+  return rd_kafka_message_timestamp(m_, &type);
+}
+
+TimestampType Message::timestamp_type() const {
+  rd_kafka_timestamp_type_t type;
+  rd_kafka_message_timestamp(m_, &type);
+  return ToTimestampType(type);
+}
+
+void Message::Headers(std::vector<HeaderView>* out) const {
+  out->clear();
   rd_kafka_headers_t* hdrs = nullptr;
-  if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    const char* name;
-    const void* value;
-    size_t size;
-    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
-      Header h{name, std::nullopt};
-      if (value != nullptr) h.value.emplace(static_cast<const char*>(value), size);
-      r.headers.push_back(std::move(h));
-    }
+  if (rd_kafka_message_headers(m_, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  const char* name;
+  const void* value;
+  size_t size;
+  for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+    HeaderView h{name, std::nullopt};
+    if (value != nullptr) h.value = ByteView(static_cast<const char*>(value), size);
+    out->push_back(h);
+  }
+}
+
+Record Message::ToRecord() const {
+  Record r;
+  r.topic = topic();
+  r.partition = partition();
+  r.offset = offset();
+  if (auto k = key()) r.key.emplace(*k);
+  if (auto v = value()) r.value.emplace(*v);
+  r.timestamp_ms = timestamp_ms();
+  r.timestamp_type = timestamp_type();
+  std::vector<HeaderView> headers;
+  Headers(&headers);
+  for (const auto& h : headers) {
+    r.headers.push_back(Header{std::string(h.key), h.value ? std::optional<Bytes>(Bytes(*h.value)) : std::nullopt});
   }
   return r;
 }
 
-}  // namespace
-
-Result<PollEvent> Consumer::Poll(Deadline deadline) {
+Result<MessageEvent> Consumer::PollMessage(Deadline deadline) {
   if (!impl_->failed.ok()) return impl_->failed;
   rd_kafka_message_t* m = rd_kafka_consumer_poll(impl_->handle.rk.get(), deadline.RemainingMillis());
   if (!impl_->failed.ok()) {
     if (m != nullptr) rd_kafka_message_destroy(m);
     return impl_->failed;
   }
-  if (m == nullptr) return PollEvent{};
+  if (m == nullptr) return MessageEvent{};
   if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
     PartitionEnd end{rd_kafka_topic_name(m->rkt), m->partition, m->offset};
     rd_kafka_message_destroy(m);
     impl_->ends[{end.topic, end.partition}] = end.offset;
-    return PollEvent{std::nullopt, std::move(end)};
+    return MessageEvent{std::nullopt, std::move(end)};
   }
   if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     std::string where = m->rkt != nullptr
@@ -197,9 +251,15 @@ Result<PollEvent> Consumer::Poll(Deadline deadline) {
     rd_kafka_message_destroy(m);
     return Explain(s, *impl_->handle.errors);
   }
-  Record r = ToRecord(m);
-  rd_kafka_message_destroy(m);
-  return PollEvent{std::move(r), std::nullopt};
+  return MessageEvent{Message(m), std::nullopt};
+}
+
+Result<PollEvent> Consumer::Poll(Deadline deadline) {
+  STRATA_ASSIGN_OR_RETURN(MessageEvent ev, PollMessage(deadline));
+  PollEvent out;
+  if (ev.message) out.record = ev.message->ToRecord();
+  out.end = std::move(ev.end);
+  return out;
 }
 
 Result<int64_t> Consumer::Position(const std::string& topic, int32_t partition) {

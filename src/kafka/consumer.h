@@ -10,12 +10,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/deadline.h"
 #include "core/result.h"
 #include "kafka/client_options.h"
 #include "kafka/record.h"
+
+struct rd_kafka_message_s;
 
 namespace strata::kafka {
 
@@ -30,6 +34,9 @@ struct ConsumerOptions {
   // Poll also returns a PartitionEnd event each time the consumer reaches the end of an
   // assigned partition. Default false: callers that stream forever do not need it.
   bool report_partition_end = false;
+  // librdkafka's local fetch queue (queued.max.messages.kbytes), part of the memory a
+  // reader uses.
+  int queue_kbytes = 131072;
 };
 
 struct PartitionStart {
@@ -73,6 +80,48 @@ struct PartitionEnd {
   friend bool operator==(const PartitionEnd&, const PartitionEnd&) = default;
 };
 
+// A record as librdkafka delivered it, not copied: the views point into librdkafka's
+// fetch buffer and stay valid while the Message lives. Move-only; any one thread at a
+// time may read or destroy it (the consumer may be gone by then).
+class Message {
+ public:
+  struct HeaderView {
+    std::string_view key;
+    std::optional<ByteView> value;  // nullopt = null value
+  };
+
+  Message() = default;
+  Message(Message&& other) noexcept : m_(std::exchange(other.m_, nullptr)) {}
+  Message& operator=(Message&& other) noexcept;
+  Message(const Message&) = delete;
+  Message& operator=(const Message&) = delete;
+  ~Message();
+
+  std::string_view topic() const;
+  int32_t partition() const;
+  int64_t offset() const;
+  std::optional<ByteView> key() const;
+  std::optional<ByteView> value() const;
+  int64_t timestamp_ms() const;
+  TimestampType timestamp_type() const;
+  // Replaces `out` with the headers, in order, duplicates kept.
+  void Headers(std::vector<HeaderView>* out) const;
+  // An owning copy.
+  Record ToRecord() const;
+
+ private:
+  friend class Consumer;
+  explicit Message(rd_kafka_message_s* m) : m_(m) {}
+  rd_kafka_message_s* m_ = nullptr;
+};
+
+// What PollMessage returns: Poll's event without copying the record.
+struct MessageEvent {
+  std::optional<Message> message;
+  std::optional<PartitionEnd> end;
+  bool empty() const { return !message && !end; }
+};
+
 // What Poll returns: a record, an end of partition, or neither (nothing happened before
 // the deadline). Never both.
 struct PollEvent {
@@ -100,6 +149,8 @@ class Consumer {
   // neither came before the deadline. OutOfRange if an assigned offset is no longer in
   // the log.
   Result<PollEvent> Poll(Deadline deadline);
+  // The same, handing over librdkafka's message instead of a copy (the fast path).
+  Result<MessageEvent> PollMessage(Deadline deadline);
 
   // The next offset this consumer reads from an assigned partition: past the last record
   // Poll returned and the transaction markers (and so the aborted records) after it, and
