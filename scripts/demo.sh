@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The strata demo: a topic and a consumer group survive the loss of their cluster.
 #
-#   scripts/demo.sh [--dir DIR] [--skip-setup] [--keep-stack]
+#   scripts/demo.sh [--dir DIR] [--skip-setup] [--keep-stack] [--kafka-only]
 #
 # On a fresh machine: installs what is missing (scripts/setup.sh), builds strata, starts
 # the local stack (Kafka 4 KRaft + versitygw), creates example-topic, produces "hello
@@ -12,17 +12,21 @@
 # says whether the demo succeeded. The repository is the local S3 server when strata
 # has an S3 client (and a local directory otherwise); set STRATA_DEMO_REPO to choose.
 # STRATA_BUILD_DIR chooses the build directory (default build/).
+# Then, unless --kafka-only, the ZooKeeper part (scripts/demo-zookeeper.sh): a Kafka 3.9
+# broker in ZooKeeper mode loses its ZooKeeper data and gets it back with strata.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=$root/demo
 setup=1
 keep=0
+zookeeper=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
     --skip-setup) setup=0; shift ;;
     --keep-stack) keep=1; shift ;;
+    --kafka-only) zookeeper=0; shift ;;
     -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "demo.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -35,8 +39,8 @@ finish() {
   rc=$?
   [ "$keep" = 1 ] || "$root/scripts/stack.sh" stop --dir "$dir/stack" >/dev/null 2>&1 || true
   if [ "$rc" = 0 ]; then
-    printf '\nDEMO SUCCEEDED: "hello world" is back and demo-group resumed at offset %s with "%s".\n' \
-      "$committed" "$next_record"
+    printf '\nDEMO SUCCEEDED: "hello world" is back and demo-group resumed at offset %s with "%s"%s.\n' \
+      "$committed" "$next_record" "$([ "$zookeeper" = 1 ] && echo '; the ZooKeeper part succeeded too')"
   else
     printf '\nDEMO FAILED at step %d (%s); see the output above.\n' "$n" "${last_step:-}" >&2
   fi
@@ -140,3 +144,12 @@ sed 's/^/    /' "$dir/resumed.txt"
 
 run_step "Verify the restored topic against the backup, record by record"
 "$strata" verify --from "$REPO" --against-kafka "$KAFKA_BOOTSTRAP" -t $topic --log-level warn
+
+if [ "$zookeeper" = 1 ]; then
+  run_step "ZooKeeper part: a Kafka 3.9 broker in ZooKeeper mode loses ZooKeeper (scripts/demo-zookeeper.sh)"
+  zk_args=(--skip-setup --dir "$dir/zookeeper")
+  [ "$keep" = 1 ] && zk_args+=(--keep-stack)
+  if ! STRATA_BUILD_DIR=$build scripts/demo-zookeeper.sh "${zk_args[@]}" 2>&1 | sed 's/^/    /'; then
+    fail "the ZooKeeper part failed"
+  fi
+fi
