@@ -1,17 +1,12 @@
-// CRC-32C (Castagnoli), the checksum Kafka puts in every record batch (magic v2) and
-// strata puts on its own objects. Uses the SSE4.2 instruction when the CPU has it, a
-// table otherwise. Pure functions; thread-safe.
+// CRC-32C for the format module: the one in core (Kafka's record-batch checksum, and
+// strata's own objects).
 #pragma once
 
-#include <cstdint>
-
-#include "core/bytes.h"
+#include "core/crc32c.h"
 
 namespace strata::format {
 
-// Extends `crc` (the value returned for the bytes before `data`; 0 to start) over `data`.
-uint32_t Crc32cExtend(uint32_t crc, ByteView data);
-
-inline uint32_t Crc32c(ByteView data) { return Crc32cExtend(0, data); }
+using strata::Crc32c;
+using strata::Crc32cExtend;
 
 }  // namespace strata::format

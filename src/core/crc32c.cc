@@ -1,4 +1,4 @@
-#include "format/crc32c.h"
+#include "core/crc32c.h"
 
 #include <array>
 #include <cstring>
@@ -7,7 +7,7 @@
 #include <nmmintrin.h>
 #endif
 
-namespace strata::format {
+namespace strata {
 namespace {
 
 constexpr uint32_t kPolyReflected = 0x82F63B78u;
@@ -61,4 +61,4 @@ uint32_t Crc32cExtend(uint32_t crc, ByteView data) {
   return ~SoftwareExtend(state, p, data.size());
 }
 
-}  // namespace strata::format
+}  // namespace strata
