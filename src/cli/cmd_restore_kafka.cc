@@ -129,10 +129,7 @@ int Run(const Flags& f) {
   if (!options.ok()) return Fail(options.status());
   options->cancel = daemon::InstallShutdownHandlers();
   auto opened = f.repo.Open(backup::OpenMode::kExisting);
-  if (!opened.ok()) {
-    int rc = Fail(opened.status());
-    return opened.status().code() == StatusCode::kNotFound ? kExitRepoMissing : rc;
-  }
+  if (!opened.ok()) return FailOpeningRepository(opened.status());
   std::unique_ptr<restore::Target> target;
   if (!f.kafka.bootstrap.empty() || !f.kafka.command_config.empty() || !f.dry_run) {
     auto client = f.kafka.Build();

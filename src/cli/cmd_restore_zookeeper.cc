@@ -49,7 +49,7 @@ int Run(const Flags& f) {
   o.cancel = daemon::InstallShutdownHandlers();
 
   auto opened = f.repo.Open(backup::OpenMode::kExisting);
-  if (!opened.ok()) return Fail(opened.status());
+  if (!opened.ok()) return FailOpeningRepository(opened.status());
   Progress progress(!f.no_progress && !f.dry_run);
   auto plan = [&](const restore::ZkPlanLine& line) {
     // A dry run prints the whole plan; a restore what was not a plain create.

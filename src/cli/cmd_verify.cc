@@ -114,10 +114,7 @@ int CompareTopics(const Flags& f, const backup::Repository& repo) {
 
 int Run(const Flags& f) {
   auto opened = f.repo.Open(backup::OpenMode::kExisting);
-  if (!opened.ok()) {
-    int rc = Fail(opened.status());
-    return opened.status().code() == StatusCode::kNotFound ? kExitRepoMissing : rc;
-  }
+  if (!opened.ok()) return FailOpeningRepository(opened.status());
   if (!f.kafka.bootstrap.empty()) return CompareTopics(f, *opened->repo);
   if (!f.topics.empty()) return Fail(InvalidArgumentError("--topic compares with a cluster: add --against-kafka HOST:PORT"));
   return VerifyRepo(f, *opened->repo);

@@ -24,6 +24,11 @@ int Fail(const Status& status) {
   return ExitCodeFor(status);
 }
 
+int FailOpeningRepository(const Status& status) {
+  int rc = Fail(status);
+  return status.code() == StatusCode::kNotFound ? kExitRepoMissing : rc;
+}
+
 std::string ExitCodeHelp() {
   return "Exit codes:\n"
          "  0 success           1 failed             2 usage/config error\n"

@@ -25,6 +25,9 @@ int ExitCodeFor(const Status& status);
 
 // Prints "strata: error: <status message>" on stderr and returns ExitCodeFor(status).
 int Fail(const Status& status);
+// The same for a repository that could not be opened: NotFound means there is none at
+// the URL (kExitRepoMissing).
+int FailOpeningRepository(const Status& status);
 
 // The table above, for --help.
 std::string ExitCodeHelp();

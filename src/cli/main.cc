@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   CLI::App* restore = app.add_subcommand("restore", "Restore from a repository")->require_subcommand(1);
   strata::cli::RegisterRestoreZookeeper(restore, &run);
   strata::cli::RegisterRestoreKafka(restore, &run);
+  strata::cli::RegisterList(&app, &run);
   strata::cli::RegisterVerify(&app, &run);
 
   try {

@@ -86,6 +86,28 @@ TEST_F(RestoreCliTest, PointInTimeAndSnapshotSelection) {
   EXPECT_NE(out3.find("220 records at most"), std::string::npos) << out3;
 }
 
+// `strata list` shows every snapshot of the repository (table and JSON); a missing
+// repository is exit 10.
+TEST_F(RestoreCliTest, ListShowsTheSnapshots) {
+  std::string topic = CreateTopic(2);
+  Produce(topic, 2, 30);
+  Backup(topic);
+  Produce(topic, 2, 10);
+  Backup(topic);
+  auto [rc, out] = Strata("list --from " + repo());
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("Kafka cluster src: 2 snapshots"), std::string::npos) << out;
+  EXPECT_NE(out.find(Manifest().stem().string()), std::string::npos) << out;
+  EXPECT_NE(out.find("complete"), std::string::npos) << out;
+  auto [jrc, json] = Strata("list --json --last 1 --from " + repo());
+  ASSERT_EQ(jrc, 0) << json;
+  EXPECT_NE(json.find("\"records\": 80"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"snapshot_count\": 2"), std::string::npos) << json;
+  EXPECT_EQ(json.find(Manifest().stem().string()), std::string::npos) << "--last 1 shows only the newest";
+  auto [mrc, missing] = Strata("list --from " + repo() + "-missing");
+  EXPECT_EQ(mrc, 10) << missing;
+}
+
 TEST_F(RestoreCliTest, TopicWithFewerPartitionsIsRefused) {
   std::string topic = CreateTopic(3);
   Produce(topic, 3, 10);
