@@ -13,7 +13,9 @@
 #include "backup/partition_task.h"
 #include "backup/segment_uploader.h"
 #include "core/version.h"
+#include "format/batch_check.h"
 #include "kafka/admin.h"
+#include "kafka/raw_fetcher.h"
 
 namespace strata::backup {
 namespace {
@@ -45,6 +47,9 @@ class Job : public kafka::RebalanceListener {
   Status Plan();
   Status Read();
   Status HandleOutOfRange();
+  Status OpenRawReader();
+  Status PollRaw();
+  Status AfterPoll(std::vector<bool>& finished, size_t& open, Clock::time_point& last_checkpoint);
   Status Seal(PartitionTask& task, uint64_t& buffered);
   Status SealAll();
   Status EnforceBudget(size_t worker);
@@ -65,6 +70,8 @@ class Job : public kafka::RebalanceListener {
   std::string backup_group_;
   std::unique_ptr<kafka::Admin> admin_;
   std::unique_ptr<kafka::Consumer> consumer_;
+  // The raw reader, when used; consumer_ then only queries watermarks and commits.
+  std::unique_ptr<kafka::RawFetcher> raw_;
   std::unique_ptr<SegmentUploader> uploader_;
   std::vector<TopicMeta> topics_;
   std::vector<PartitionTask> tasks_;
@@ -205,7 +212,7 @@ Status Job::HandleOutOfRange() {
     dispatched_[i] = task.position();
     starts.push_back({task.topic(), task.partition(), task.position()});
   }
-  return consumer_->Assign(starts);
+  return raw_ ? raw_->Assign(starts) : consumer_->Assign(starts);
 }
 
 Status Job::Read() {
@@ -219,7 +226,7 @@ Status Job::Read() {
       if (!t.done() || options_.follow) starts.push_back({t.topic(), t.partition(), t.position()});
     }
     if (starts.empty()) return OkStatus();
-    STRATA_RETURN_IF_ERROR(consumer_->Assign(starts));
+    STRATA_RETURN_IF_ERROR(raw_ ? raw_->Assign(starts) : consumer_->Assign(starts));
   }
   size_t open = 0;
   std::vector<bool> finished(tasks_.size());
@@ -229,6 +236,11 @@ Status Job::Read() {
   }
   auto last_checkpoint = Clock::now();
   while ((open > 0 || options_.follow) && !options_.cancel.cancelled()) {
+    if (raw_) {
+      STRATA_RETURN_IF_ERROR(PollRaw());
+      STRATA_RETURN_IF_ERROR(AfterPoll(finished, open, last_checkpoint));
+      continue;
+    }
     auto ev = consumer_->Poll(Deadline::After(kPollWait));
     if (!ev.ok()) {
       if (ev.status().code() == StatusCode::kOutOfRange) {
@@ -262,24 +274,7 @@ Status Job::Read() {
         STRATA_RETURN_IF_ERROR(workers_->Submit(EncodeItem{i, std::nullopt, ev->end->offset}));
       }
     }
-    if (!options_.follow) {
-      for (size_t i = 0; i < tasks_.size(); ++i) {
-        if (finished[i]) continue;
-        bool stalled = at_end_since_[i] && Clock::now() - *at_end_since_[i] >= kStalledAtEnd;
-        if (dispatched_[i] >= tasks_[i].target() || stalled) {
-          finished[i] = true;
-          --open;
-        }
-      }
-    }
-    if (options_.follow && Clock::now() - last_checkpoint >= options_.checkpoint_interval) {
-      // A member the group gave nothing (yet) has nothing new to record.
-      if (std::any_of(owned_.begin(), owned_.end(), [](bool b) { return b; })) {
-        STRATA_RETURN_IF_ERROR(Checkpoint(false));
-      }
-      last_checkpoint = Clock::now();
-    }
-    ReportProgress(false);
+    STRATA_RETURN_IF_ERROR(AfterPoll(finished, open, last_checkpoint));
   }
   STRATA_RETURN_IF_ERROR(workers_->Drain());
   for (size_t i = 0; i < tasks_.size(); ++i) {
@@ -294,6 +289,103 @@ Status Job::Read() {
     task.MarkDone();
   }
   return OkStatus();
+}
+
+// After each poll: partitions that reached their target, checkpoints, progress.
+Status Job::AfterPoll(std::vector<bool>& finished, size_t& open, Clock::time_point& last_checkpoint) {
+  if (!options_.follow) {
+    for (size_t i = 0; i < tasks_.size(); ++i) {
+      if (finished[i]) continue;
+      bool stalled = at_end_since_[i] && Clock::now() - *at_end_since_[i] >= kStalledAtEnd;
+      if (dispatched_[i] >= tasks_[i].target() || stalled) {
+        finished[i] = true;
+        --open;
+      }
+    }
+  }
+  if (options_.follow && Clock::now() - last_checkpoint >= options_.checkpoint_interval) {
+    // A member the group gave nothing (yet) has nothing new to record.
+    if (std::any_of(owned_.begin(), owned_.end(), [](bool b) { return b; })) {
+      STRATA_RETURN_IF_ERROR(Checkpoint(false));
+    }
+    last_checkpoint = Clock::now();
+  }
+  ReportProgress(false);
+  return OkStatus();
+}
+
+Status Job::OpenRawReader() {
+  bool plaintext = kafka::RawFetcher::Supports(options_.client);
+  if (options_.reader == KafkaReader::kLibrdkafka) return OkStatus();
+  if (options_.reader == KafkaReader::kRaw && !plaintext) {
+    return InvalidArgumentError(
+        "--reader raw speaks only to PLAINTEXT listeners; this cluster uses another security.protocol: "
+        "use --reader librdkafka (or auto)");
+  }
+  if (!plaintext) return OkStatus();
+  if (options_.scale_out) {
+    // The group decides the partitions through librdkafka's consumer; it reads them too.
+    if (options_.reader == KafkaReader::kRaw) Log().warn("scale-out mode reads with librdkafka, not the raw reader");
+    return OkStatus();
+  }
+  kafka::RawFetcherOptions ro;
+  ro.isolation = options_.isolation;
+  ro.request_timeout = options_.request_timeout;
+  // Checks every batch (CRC-32C, records) on the fetching threads, beside this one.
+  ro.prepare = [](kafka::RawChunk& chunk) -> Status {
+    thread_local format::BatchChecker checker;
+    std::vector<format::CheckedBatch> checked;
+    checked.reserve(chunk.batches.size());
+    for (const auto& b : chunk.batches) {
+      STRATA_ASSIGN_OR_RETURN(format::CheckedBatch c, checker.Check(b.bytes));
+      checked.push_back(c);
+    }
+    chunk.prepared = std::move(checked);
+    return OkStatus();
+  };
+  STRATA_ASSIGN_OR_RETURN(raw_, kafka::RawFetcher::Open(options_.client, ro));
+  Log().info("reading with the raw reader (record batches stored as the brokers hold them)");
+  return OkStatus();
+}
+
+// The raw reader's counterpart of one consumer poll: a chunk of one partition's batches
+// goes straight into its segment, on this thread (appending is a copy and a hash).
+Status Job::PollRaw() {
+  auto chunk = raw_->Poll(Deadline::After(kPollWait));
+  if (!chunk.ok()) {
+    if (chunk.status().code() == StatusCode::kOutOfRange) return HandleOutOfRange();
+    if (IsTransient(chunk.status())) {
+      Log().warn("reading from Kafka: {} (retrying)", chunk.status().ToString());
+      return OkStatus();
+    }
+    return chunk.status();
+  }
+  if (!*chunk) return OkStatus();
+  kafka::RawChunk& c = **chunk;
+  PartitionTask* task = Find(c.topic, c.partition);
+  if (task == nullptr) return InternalError(fmt::format("batches from unassigned partition {}/{}", c.topic, c.partition));
+  size_t i = static_cast<size_t>(task - tasks_.data());
+  if (!owned_[i]) return OkStatus();
+  uint64_t& buffered = buffered_[i % buffered_.size()];
+  if (!c.batches.empty()) {
+    const auto& checked = std::any_cast<const std::vector<format::CheckedBatch>&>(c.prepared);
+    for (size_t b = 0; b < c.batches.size(); ++b) {
+      uint64_t before = task->buffered_bytes();
+      STRATA_RETURN_IF_ERROR(task->AddBatch(c.batches[b].bytes, checked[b], options_));
+      buffered += task->buffered_bytes() - before;
+      records_in_[i] += c.batches[b].records;
+      bytes_in_[i] += static_cast<int64_t>(c.batches[b].bytes.size());
+      if (task->buffered_bytes() >= options_.segment_bytes) STRATA_RETURN_IF_ERROR(Seal(*task, buffered));
+    }
+  }
+  task->SkipPast(c.next_offset);
+  dispatched_[i] = std::max(dispatched_[i], c.next_offset);
+  if (c.next_offset >= c.end_offset) {
+    if (!at_end_since_[i]) at_end_since_[i] = Clock::now();
+  } else {
+    at_end_since_[i].reset();
+  }
+  return EnforceBudget(i % buffered_.size());
 }
 
 Status Job::Checkpoint(bool final) {
@@ -412,6 +504,7 @@ Result<KafkaBackupResult> Job::Run() {
     return InvalidArgumentError("sharing partitions with other instances (scale-out) needs follow mode");
   }
   STRATA_RETURN_IF_ERROR(Plan());
+  STRATA_RETURN_IF_ERROR(OpenRawReader());
   result_.partitions = static_cast<int>(tasks_.size());
   uploader_ = std::make_unique<SegmentUploader>(repo_.store(), options_.upload_threads,
                                                 options_.memory_budget / 2, CancelToken());

@@ -55,16 +55,66 @@ std::string PartitionTask::SkipTo(int64_t offset, const std::string& reason) {
   return fmt::format("{}/{} offsets {}..{} ({})", topic_, state_.partition, gap.from, gap.to, reason);
 }
 
+void PartitionTask::EnsureBuilder(const KafkaBackupOptions& options) {
+  if (builder_) return;
+  // Room for the whole segment up front: growing by doubling would copy it again and
+  // again. Pages the segment does not reach are never touched, so cost no memory.
+  buffer_.reserve(options.segment_bytes + (1 << 20));
+  format::BatchEncoderOptions eo;
+  eo.zstd_level = options.zstd_level;
+  builder_ = std::make_unique<format::SegmentBuilder>(eo);
+}
+
+void PartitionTask::TakePending() {
+  ByteView pending = builder_->pending();
+  if (!pending.empty()) {
+    buffer_.append(pending);
+    builder_->ClearPending();
+  }
+}
+
+Status PartitionTask::AddBatch(ByteView batch, const format::CheckedBatch& checked, const KafkaBackupOptions& options) {
+  const format::BatchHeader& h = checked.header;
+  if (h.last_offset() < state_.next_offset) return OkStatus();
+  std::string where = fmt::format("{}/{} offset {}", topic_, state_.partition, h.base_offset);
+  EnsureBuilder(options);
+  if (h.base_offset < state_.next_offset) {
+    STRATA_RETURN_IF_ERROR(AddTail(batch, h).WithContext(where));
+  } else if (h.record_count > 0) {
+    STRATA_RETURN_IF_ERROR(builder_->AddCheckedBatch(checked, batch).WithContext(where));
+    TakePending();
+    buffer_.append(batch);
+  }
+  state_.next_offset = h.last_offset() + 1;
+  records_read_ += h.record_count;
+  bytes_read_ += static_cast<int64_t>(batch.size());
+  at_end_since_.reset();
+  return OkStatus();
+}
+
+// The records of `batch` from position() on, through the encoder: the batch's first
+// records are in the backup already.
+Status PartitionTask::AddTail(ByteView batch, const format::BatchHeader& h) {
+  format::Decompressor decompressor;
+  format::ScratchBuffer scratch;
+  ByteView section = batch.substr(format::kBatchHeaderSize);
+  if (h.compression() != format::Compression::kNone) {
+    STRATA_RETURN_IF_ERROR(decompressor.Decompress(h.compression(), section, batch.size() * 64 + (1 << 20), &scratch));
+    section = scratch.view();
+  }
+  std::vector<format::KafkaRecordView> records;
+  std::vector<format::KafkaHeaderView> headers;
+  STRATA_RETURN_IF_ERROR(format::DecodeRecords(h, section, &records, &headers));
+  for (const format::KafkaRecordView& r : records) {
+    if (r.offset >= state_.next_offset) STRATA_RETURN_IF_ERROR(builder_->Add(r));
+  }
+  TakePending();
+  return OkStatus();
+}
+
 Status PartitionTask::Add(const kafka::Record& r, const KafkaBackupOptions& options) {
   if (r.offset < state_.next_offset) return OkStatus();
-  if (!builder_) {
-    // Room for the whole segment up front: growing by doubling would copy it again and
-    // again. Pages the segment does not reach are never touched, so cost no memory.
-    buffer_.reserve(options.segment_bytes + (1 << 20));
-    format::BatchEncoderOptions eo;
-    eo.zstd_level = options.zstd_level;
-    builder_ = std::make_unique<format::SegmentBuilder>(eo);
-  }
+  EnsureBuilder(options);
   header_scratch_.clear();
   for (const auto& h : r.headers) {
     header_scratch_.push_back(
@@ -79,11 +129,7 @@ Status PartitionTask::Add(const kafka::Record& r, const KafkaBackupOptions& opti
   if (r.value) view.value = ByteView(*r.value);
   view.headers = header_scratch_;
   STRATA_RETURN_IF_ERROR(builder_->Add(view).WithContext(fmt::format("{}/{} offset {}", topic_, state_.partition, r.offset)));
-  ByteView pending = builder_->pending();
-  if (!pending.empty()) {
-    buffer_.append(pending);
-    builder_->ClearPending();
-  }
+  TakePending();
   state_.next_offset = r.offset + 1;
   ++records_read_;
   bytes_read_ += static_cast<int64_t>(RecordBytes(r));
