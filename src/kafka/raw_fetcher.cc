@@ -320,17 +320,24 @@ std::vector<RawChunk> RawFetcher::Impl::Apply(const Sent& sent, const wire::Fetc
 
 void RawFetcher::Impl::Run(Broker& b) {
   std::optional<Sent> sent;
+  bool on_wire = false;  // `sent` was sent already (pipelined)
   std::string request;
   while (true) {
     if (!sent) {
       std::unique_lock<std::mutex> lock(mu);
-      changed.wait_for(lock, kIdleWait, [&] { return stopping; });
       if (stopping) return;
       sent = NextRequest(b, &request);
-      if (!sent) continue;
+      if (!sent) {
+        changed.wait_for(lock, kIdleWait, [&] { return stopping; });
+        continue;
+      }
     }
-    Status s = b.conn.open() ? OkStatus() : b.conn.Open(b.host, b.port, options.request_timeout + std::chrono::milliseconds(options.max_wait_ms));
-    if (s.ok()) s = b.conn.Send(request);
+    Status s;
+    if (!on_wire) {
+      if (!b.conn.open()) s = b.conn.Open(b.host, b.port, options.request_timeout + std::chrono::milliseconds(options.max_wait_ms));
+      if (s.ok()) s = b.conn.Send(request);
+    }
+    on_wire = false;
     auto bytes = std::make_shared<FetchResponseBytes>();
     char size_field[kResponseSizeBytes];
     if (s.ok()) s = b.conn.Receive(size_field, sizeof(size_field));
@@ -362,10 +369,14 @@ void RawFetcher::Impl::Run(Broker& b) {
       std::lock_guard<std::mutex> lock(mu);
       sent = stopping ? std::nullopt : NextRequest(b, &request);
     }
-    if (sent && !b.conn.Send(request).ok()) {
-      b.conn.Close();
-      Fail(*sent, UnavailableError("send a fetch request"));
-      sent.reset();
+    if (sent) {
+      Status sent_ok = b.conn.Send(request);
+      on_wire = sent_ok.ok();
+      if (!on_wire) {
+        b.conn.Close();
+        Fail(*sent, sent_ok);
+        sent.reset();
+      }
     }
     uint64_t gen = 0;
     {
@@ -382,12 +393,6 @@ void RawFetcher::Impl::Run(Broker& b) {
       mu.lock();
       Push(std::move(item));
       mu.unlock();
-    }
-    if (sent && !b.conn.open()) sent.reset();
-    // Re-sending happens at the top when the pipelined request could not be sent.
-    if (sent) {
-      // Already on the wire: go straight to reading its response.
-      continue;
     }
   }
 }
