@@ -111,7 +111,12 @@ std::map<int32_t, std::vector<format::KafkaRecord>> ReadBackup(const Repository&
   return out;
 }
 
-class KafkaBackupTest : public ::testing::Test {
+// Every test runs with each reader (docs/kafka-backup.md, "Readers").
+std::string ReaderFlag(KafkaReader r) {
+  return r == KafkaReader::kRaw ? " --reader raw" : " --reader librdkafka";
+}
+
+class KafkaBackupTest : public ::testing::TestWithParam<KafkaReader> {
  protected:
   void SetUp() override {
     auto admin = kafka::Admin::Open(Client());
@@ -134,6 +139,7 @@ class KafkaBackupTest : public ::testing::Test {
   Result<KafkaBackupResult> Backup(const std::string& topic,
                                    kafka::Isolation isolation = kafka::Isolation::kReadCommitted) {
     KafkaBackupOptions o;
+    o.reader = GetParam();
     o.client = Client();
     o.topics = {topic};
     o.cluster = "test";
@@ -159,7 +165,7 @@ class KafkaBackupTest : public ::testing::Test {
   std::unique_ptr<Repository> repo_;
 };
 
-TEST_F(KafkaBackupTest, EdgeCaseRecordsAcrossPartitionsRoundTrip) {
+TEST_P(KafkaBackupTest, EdgeCaseRecordsAcrossPartitionsRoundTrip) {
   // Old timestamps below: without retention.ms=-1 the broker would delete them at once.
   std::string topic = CreateTopic(3, {{"retention.ms", "-1"}});
   auto producer = kafka::Producer::Open(Client(), {});
@@ -201,7 +207,7 @@ TEST_F(KafkaBackupTest, EdgeCaseRecordsAcrossPartitionsRoundTrip) {
   ExpectBackupEqualsTopic(topic, 3);
 }
 
-TEST_F(KafkaBackupTest, EmptyTopicAndPartitionsAreRecorded) {
+TEST_P(KafkaBackupTest, EmptyTopicAndPartitionsAreRecorded) {
   std::string topic = CreateTopic(2);
   auto result = Backup(topic);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
@@ -214,7 +220,7 @@ TEST_F(KafkaBackupTest, EmptyTopicAndPartitionsAreRecorded) {
   EXPECT_EQ(t->partitions.size(), 2u);
 }
 
-TEST_F(KafkaBackupTest, LogAppendTimeAndLargeRecords) {
+TEST_P(KafkaBackupTest, LogAppendTimeAndLargeRecords) {
   std::string topic = CreateTopic(1, {{"message.timestamp.type", "LogAppendTime"}, {"max.message.bytes", "6000000"}});
   auto producer = kafka::Producer::Open(Client(), {});
   ASSERT_TRUE(producer.ok());
@@ -239,7 +245,7 @@ TEST_F(KafkaBackupTest, LogAppendTimeAndLargeRecords) {
   EXPECT_EQ(manifest->FindTopic(topic)->configs.at("message.timestamp.type"), "LogAppendTime");
 }
 
-TEST_F(KafkaBackupTest, TransactionsCommittedOnlyOrEverything) {
+TEST_P(KafkaBackupTest, TransactionsCommittedOnlyOrEverything) {
   std::string topic = CreateTopic(1);
   kafka::ProducerOptions po;
   po.transactional_id = UniqueName("txn");
@@ -278,6 +284,7 @@ TEST_F(KafkaBackupTest, TransactionsCommittedOnlyOrEverything) {
   auto store = storage::OpenStore(other.path.string(), CreateDir());
   auto repo = Repository::Open(**store, other.path.string(), OpenMode::kCreateIfMissing);
   KafkaBackupOptions o;
+  o.reader = GetParam();
   o.client = Client();
   o.topics = {topic};
   o.cluster = "test";
@@ -300,7 +307,7 @@ void DeleteRecordsBefore(const std::string& topic, int32_t partition, int64_t of
   std::filesystem::remove(json);
 }
 
-TEST_F(KafkaBackupTest, RecordsDeletedByRetentionBecomeGaps) {
+TEST_P(KafkaBackupTest, RecordsDeletedByRetentionBecomeGaps) {
   std::string topic = CreateTopic(1);
   auto producer = kafka::Producer::Open(Client(), {});
   auto produce = [&](int n) {
@@ -339,7 +346,7 @@ TEST_F(KafkaBackupTest, RecordsDeletedByRetentionBecomeGaps) {
   EXPECT_EQ(std::vector<format::KafkaRecord>(backup.begin() + 60, backup.end()), topic_now);
 }
 
-TEST_F(KafkaBackupTest, CompactedTopicKeepsItsOffsetGaps) {
+TEST_P(KafkaBackupTest, CompactedTopicKeepsItsOffsetGaps) {
   std::string topic = CreateTopic(1, {{"cleanup.policy", "compact"},
                                       {"segment.ms", "100"},
                                       {"min.cleanable.dirty.ratio", "0.001"},
@@ -375,7 +382,7 @@ TEST_F(KafkaBackupTest, CompactedTopicKeepsItsOffsetGaps) {
   EXPECT_TRUE(has_gap || got[0].front().offset > 0);
 }
 
-TEST_F(KafkaBackupTest, ConsumerGroupOffsetsAreCaptured) {
+TEST_P(KafkaBackupTest, ConsumerGroupOffsetsAreCaptured) {
   std::string topic = CreateTopic(2);
   std::string group = UniqueName("app");
   ASSERT_TRUE(admin_->CommitGroupOffsets(group, {{topic, 0, 0, ""}, {topic, 1, 0, "m"}}, Deadline::After(30s)).ok());
@@ -392,8 +399,9 @@ TEST_F(KafkaBackupTest, ConsumerGroupOffsetsAreCaptured) {
   EXPECT_TRUE(found) << "group " << group << " not in the manifest";
 }
 
-TEST_F(KafkaBackupTest, UnknownTopicIsNotFoundAndWritesNothing) {
+TEST_P(KafkaBackupTest, UnknownTopicIsNotFoundAndWritesNothing) {
   KafkaBackupOptions o;
+  o.reader = GetParam();
   o.client = Client();
   o.topics = {"no-such-topic-" + UniqueName("x")};
   auto result = RunKafkaBackup(*repo_, o);
@@ -423,10 +431,11 @@ void ProduceN(const std::string& topic, int32_t partitions, int n, size_t value_
   ASSERT_TRUE((*producer)->Flush(Deadline::After(60s)).ok());
 }
 
-TEST_F(KafkaBackupTest, FollowModeCheckpointsAndStopsCleanly) {
+TEST_P(KafkaBackupTest, FollowModeCheckpointsAndStopsCleanly) {
   std::string topic = CreateTopic(2);
   ProduceN(topic, 2, 100, 100);
   KafkaBackupOptions o;
+  o.reader = GetParam();
   o.client = Client();
   o.topics = {topic};
   o.cluster = "test";
@@ -446,17 +455,18 @@ TEST_F(KafkaBackupTest, FollowModeCheckpointsAndStopsCleanly) {
   ExpectBackupEqualsTopic(topic, 2);
 }
 
-TEST_F(KafkaBackupTest, KilledRunLeavesNoGapOrDuplicateAfterRerun) {
+TEST_P(KafkaBackupTest, KilledRunLeavesNoGapOrDuplicateAfterRerun) {
   std::string topic = CreateTopic(4);
   ProduceN(topic, 4, 20000, 200);
   ASSERT_TRUE(Backup(topic).ok());
   ProduceN(topic, 4, 200000, 200);  // about 40 MB more
   std::string cmd = std::string(STRATA_BINARY) + " backup kafka --no-progress --log-level error -b " +
                     StackEnv::Get().Require("KAFKA_BOOTSTRAP") + " -t " + topic + " --cluster test --to " +
-                    dir_.path.string() + " --segment-size 1 --memory 16 --zstd-level 19 & echo $! > " +
+                    dir_.path.string() + " --segment-size 1 --memory 16 --zstd-level 19" + ReaderFlag(GetParam()) + " & echo $! > " +
                     dir_.path.string() + ".pid; wait";
   std::thread runner([&] { (void)std::system(cmd.c_str()); });
-  std::this_thread::sleep_for(1500ms);
+  // The raw reader does not compress, so it must be stopped sooner.
+  std::this_thread::sleep_for(GetParam() == KafkaReader::kRaw ? 500ms : 1500ms);
   std::string kill = "kill -9 $(cat " + dir_.path.string() + ".pid)";
   ASSERT_EQ(std::system(kill.c_str()), 0);
   runner.join();
@@ -473,7 +483,8 @@ TEST_F(KafkaBackupTest, KilledRunLeavesNoGapOrDuplicateAfterRerun) {
 // Scale-out: two `--follow` instances in one group share the partitions; one is killed
 // with SIGKILL, the other takes its partitions over from the newest manifest, and the
 // backup ends up holding every record exactly once.
-TEST_F(KafkaBackupTest, TwoFollowInstancesShareTheGroupAndSurviveAKill) {
+TEST_P(KafkaBackupTest, TwoFollowInstancesShareTheGroupAndSurviveAKill) {
+  if (GetParam() == KafkaReader::kRaw) GTEST_SKIP() << "scale-out mode always reads with librdkafka";
   const int32_t partitions = 6;
   std::string topic = CreateTopic(partitions);
   ProduceN(topic, partitions, 6000, 200);
@@ -560,7 +571,7 @@ std::pair<int, std::string> Shell(const std::string& command) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-TEST_F(KafkaBackupTest, CliBacksUpToS3AndRefusesWrongCredentials) {
+TEST_P(KafkaBackupTest, CliBacksUpToS3AndRefusesWrongCredentials) {
   const auto& env = StackEnv::Get();
   std::string topic = CreateTopic(2);
   ProduceN(topic, 2, 500, 100);
@@ -569,7 +580,7 @@ TEST_F(KafkaBackupTest, CliBacksUpToS3AndRefusesWrongCredentials) {
                      " AWS_REGION=" + env.Require("S3_REGION") + " ";
   std::string args = std::string(" ") + STRATA_BINARY + " backup kafka --no-progress --log-level error -b " +
                      env.Require("KAFKA_BOOTSTRAP") + " -t " + topic + " --to " + url + " --s3-endpoint " +
-                     env.Require("S3_ENDPOINT");
+                     env.Require("S3_ENDPOINT") + ReaderFlag(GetParam());
   auto [rc, out] = Shell(base + "AWS_SECRET_ACCESS_KEY=" + env.Require("S3_SECRET_KEY") + args);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("backup complete: 2 partitions, 500 records"), std::string::npos) << out;
@@ -582,6 +593,11 @@ TEST_F(KafkaBackupTest, CliBacksUpToS3AndRefusesWrongCredentials) {
   EXPECT_EQ(out3.find("not-the-secret"), std::string::npos) << "a secret was printed: " << out3;
   EXPECT_EQ(std::count(out3.begin(), out3.end(), '\n'), 1) << "one error line expected: " << out3;
 }
+
+INSTANTIATE_TEST_SUITE_P(Readers, KafkaBackupTest, ::testing::Values(KafkaReader::kRaw, KafkaReader::kLibrdkafka),
+                         [](const ::testing::TestParamInfo<KafkaReader>& info) {
+                           return info.param == KafkaReader::kRaw ? "Raw" : "Librdkafka";
+                         });
 
 }  // namespace
 }  // namespace strata::backup
