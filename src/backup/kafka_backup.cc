@@ -371,9 +371,9 @@ Status Job::PollRaw() {
     const auto& checked = std::any_cast<const std::vector<format::CheckedBatch>&>(c.prepared);
     for (size_t b = 0; b < c.batches.size(); ++b) {
       uint64_t before = task->buffered_bytes();
-      STRATA_RETURN_IF_ERROR(task->AddBatch(c.batches[b].bytes, checked[b], options_));
+      STRATA_ASSIGN_OR_RETURN(int64_t added, task->AddBatch(c.batches[b].bytes, checked[b], options_));
       buffered += task->buffered_bytes() - before;
-      records_in_[i] += c.batches[b].records;
+      records_in_[i] += added;
       bytes_in_[i] += static_cast<int64_t>(c.batches[b].bytes.size());
       if (task->buffered_bytes() >= options_.segment_bytes) STRATA_RETURN_IF_ERROR(Seal(*task, buffered));
     }

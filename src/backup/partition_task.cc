@@ -73,28 +73,32 @@ void PartitionTask::TakePending() {
   }
 }
 
-Status PartitionTask::AddBatch(ByteView batch, const format::CheckedBatch& checked, const KafkaBackupOptions& options) {
+Result<int64_t> PartitionTask::AddBatch(ByteView batch, const format::CheckedBatch& checked,
+                                        const KafkaBackupOptions& options) {
   const format::BatchHeader& h = checked.header;
-  if (h.last_offset() < state_.next_offset) return OkStatus();
+  if (h.last_offset() < state_.next_offset) return 0;
   std::string where = fmt::format("{}/{} offset {}", topic_, state_.partition, h.base_offset);
   EnsureBuilder(options);
+  int64_t added = h.record_count;
   if (h.base_offset < state_.next_offset) {
-    STRATA_RETURN_IF_ERROR(AddTail(batch, h).WithContext(where));
+    Result<int64_t> tail = AddTail(batch, h);
+    if (!tail.ok()) return tail.status().WithContext(where);
+    added = *tail;
   } else if (h.record_count > 0) {
     STRATA_RETURN_IF_ERROR(builder_->AddCheckedBatch(checked, batch).WithContext(where));
     TakePending();
     buffer_.append(batch);
   }
   state_.next_offset = h.last_offset() + 1;
-  records_read_ += h.record_count;
+  records_read_ += added;
   bytes_read_ += static_cast<int64_t>(batch.size());
   at_end_since_.reset();
-  return OkStatus();
+  return added;
 }
 
 // The records of `batch` from position() on, through the encoder: the batch's first
 // records are in the backup already.
-Status PartitionTask::AddTail(ByteView batch, const format::BatchHeader& h) {
+Result<int64_t> PartitionTask::AddTail(ByteView batch, const format::BatchHeader& h) {
   format::Decompressor decompressor;
   format::ScratchBuffer scratch;
   ByteView section = batch.substr(format::kBatchHeaderSize);
@@ -105,11 +109,14 @@ Status PartitionTask::AddTail(ByteView batch, const format::BatchHeader& h) {
   std::vector<format::KafkaRecordView> records;
   std::vector<format::KafkaHeaderView> headers;
   STRATA_RETURN_IF_ERROR(format::DecodeRecords(h, section, &records, &headers));
+  int64_t added = 0;
   for (const format::KafkaRecordView& r : records) {
-    if (r.offset >= state_.next_offset) STRATA_RETURN_IF_ERROR(builder_->Add(r));
+    if (r.offset < state_.next_offset) continue;
+    STRATA_RETURN_IF_ERROR(builder_->Add(r));
+    ++added;
   }
   TakePending();
-  return OkStatus();
+  return added;
 }
 
 Status PartitionTask::Add(const kafka::Record& r, const KafkaBackupOptions& options) {

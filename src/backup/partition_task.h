@@ -65,8 +65,9 @@ class PartitionTask {
   // Adds a batch kept as the source wrote it (the raw reader), already checked by
   // format::BatchChecker: it goes into the segment byte for byte. A batch wholly below
   // position() is ignored; one that starts below it (a run resuming inside a batch) has
-  // its records from position() on re-encoded instead. Errors name the partition.
-  Status AddBatch(ByteView batch, const format::CheckedBatch& checked, const KafkaBackupOptions& options);
+  // its records from position() on re-encoded instead. Returns the records added;
+  // errors name the partition.
+  Result<int64_t> AddBatch(ByteView batch, const format::CheckedBatch& checked, const KafkaBackupOptions& options);
   // The reader passed offsets up to `offset` (transaction markers, aborted batches).
   void SkipPast(int64_t offset) {
     if (offset > state_.next_offset) state_.next_offset = offset;
@@ -94,7 +95,7 @@ class PartitionTask {
   void EnsureBuilder(const KafkaBackupOptions& options);
   // Moves the builder's finished batches into buffer_.
   void TakePending();
-  Status AddTail(ByteView batch, const format::BatchHeader& header);
+  Result<int64_t> AddTail(ByteView batch, const format::BatchHeader& header);
 
   std::string topic_;
   format::PartitionState state_;
