@@ -15,6 +15,7 @@
 
 #include "backup/kafka_backup.h"
 #include "backup/repository.h"
+#include "format/record_batch.h"
 #include "format/segment_reader.h"
 #include "kafka/admin.h"
 #include "kafka/consumer.h"
@@ -397,6 +398,74 @@ TEST_P(KafkaBackupTest, ConsumerGroupOffsetsAreCaptured) {
     EXPECT_EQ(g.offsets[1].metadata, "m");
   }
   EXPECT_TRUE(found) << "group " << group << " not in the manifest";
+}
+
+// Kafka's DumpLogSegments --deep-iteration over a segment: its output.
+std::string DumpLog(ByteView segment) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / UniqueName("strata-dump");
+  std::filesystem::create_directories(dir);
+  std::filesystem::path file = dir / "00000000000000000000.log";
+  std::ofstream(file, std::ios::binary).write(segment.data(), static_cast<std::streamsize>(segment.size()));
+  std::string cmd = "java -cp '" + StackEnv::Get().Require("KAFKA_LIB") +
+                    "/*' kafka.tools.DumpLogSegments --deep-iteration --files '" + file.string() + "' 2>&1";
+  std::string out;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  char buf[4096];
+  for (size_t n; pipe != nullptr && (n = fread(buf, 1, sizeof(buf), pipe)) > 0;) out.append(buf, n);
+  if (pipe != nullptr) pclose(pipe);
+  std::filesystem::remove_all(dir);
+  return out;
+}
+
+// The raw reader keeps the source's lz4, zstd and uncompressed batches as they are (and
+// Kafka's own tool still reads them); it refuses gzip and snappy, which the librdkafka
+// reader re-encodes.
+TEST_P(KafkaBackupTest, SourceCodecs) {
+  for (std::string codec : {"none", "lz4", "zstd", "gzip", "snappy"}) {
+    SCOPED_TRACE(codec);
+    std::string topic = CreateTopic(1);
+    kafka::ClientOptions client = Client();
+    client.properties.push_back({"compression.type", codec});
+    client.properties.push_back({"linger.ms", "20"});
+    auto producer = kafka::Producer::Open(client, {});
+    ASSERT_TRUE(producer.ok());
+    for (int i = 0; i < 300; ++i) {
+      kafka::Record r;
+      r.topic = topic;
+      r.key = Bytes("k" + std::to_string(i));
+      r.value = Bytes(100 + i, static_cast<char>('a' + i % 26));
+      ASSERT_TRUE((*producer)->Send(r, Deadline::After(30s)).ok());
+    }
+    ASSERT_TRUE((*producer)->Flush(Deadline::After(30s)).ok());
+    auto result = Backup(topic);
+    bool refused = GetParam() == KafkaReader::kRaw && (codec == "gzip" || codec == "snappy");
+    if (refused) {
+      EXPECT_EQ(result.status().code(), StatusCode::kUnimplemented) << result.status().ToString();
+      EXPECT_NE(result.status().message().find("--reader librdkafka"), std::string::npos) << result.status().ToString();
+      EXPECT_NE(result.status().message().find(topic + "/0"), std::string::npos) << result.status().ToString();
+      continue;
+    }
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    EXPECT_EQ(result->records, 300);
+    ExpectBackupEqualsTopic(topic, 1);
+    auto state = repo_->LatestKafkaState("test");
+    ASSERT_TRUE(state.ok());
+    const auto& segment = state->topics.at(topic).partitions.at(0).segments.at(0);
+    auto bytes = repo_->store().Get(storage::ObjectKey(segment.key));
+    ASSERT_TRUE(bytes.ok());
+    auto header = format::ReadBatchHeader(*bytes, 0);
+    ASSERT_TRUE(header.ok());
+    if (GetParam() == KafkaReader::kRaw) {
+      const std::map<std::string, format::Compression> ids{
+          {"none", format::Compression::kNone}, {"lz4", format::Compression::kLz4}, {"zstd", format::Compression::kZstd}};
+      EXPECT_EQ(header->compression(), ids.at(codec));
+      EXPECT_GE(header->producer_id, 0) << "the source's producer id is kept";
+    }
+    std::string dump = DumpLog(*bytes);
+    EXPECT_EQ(dump.find("Exception"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("baseOffset: 0 "), std::string::npos) << dump;
+    EXPECT_NE(dump.find("| offset: 299 "), std::string::npos) << dump;
+  }
 }
 
 TEST_P(KafkaBackupTest, UnknownTopicIsNotFoundAndWritesNothing) {
