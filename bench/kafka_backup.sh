@@ -3,7 +3,8 @@
 # the same topic in the same run. Prints records/s and MB/s of each, their ratio, and
 # strata's peak memory.
 #
-#   bench/kafka_backup.sh [--gib N] [--partitions P] [--repo file|s3] [--keep-stack]
+#   bench/kafka_backup.sh [--gib N] [--partitions P] [--repo file|s3] [--reader auto|raw|librdkafka]
+#                         [--keep-stack]
 #
 # Starts a private stack (Kafka 4 KRaft + versitygw) in a temp directory, fills a topic
 # with 1 KiB records, and stops the stack at the end. Builds strata (RelWithDebInfo) first.
@@ -14,12 +15,14 @@ repo_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 gib=2
 partitions=8
 repo_kind=file
+reader=auto
 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --gib) gib=$2; shift 2 ;;
     --partitions) partitions=$2; shift 2 ;;
     --repo) repo_kind=$2; shift 2 ;;
+    --reader) reader=$2; shift 2 ;;
     --keep-stack) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -68,14 +71,17 @@ case "$repo_kind" in
 esac
 t0=$(now)
 /usr/bin/time -f '%M' -o "$work/rss" "$strata" backup kafka -b "$KAFKA_BOOTSTRAP" -t $topic --to "$url" \
-  --no-progress --log-level warn
+  --reader "$reader" --no-progress --log-level warn
 t1=$(now)
 strata_s=$(python3 -c "print($t1 - $t0)")
 rss_mib=$(python3 -c "print(round($(cat "$work/rss") / 1024))")
 
-python3 - "$records" "$mb" "$kcat_s" "$strata_s" "$rss_mib" "$repo_kind" <<'EOF'
+# auto is raw here: the private stack's listener is PLAINTEXT.
+[ "$reader" = auto ] && reader_shown="auto (raw)" || reader_shown=$reader
+python3 - "$records" "$mb" "$kcat_s" "$strata_s" "$rss_mib" "$repo_kind" "$reader_shown" <<'EOF'
 import sys
-records, mb, kcat_s, strata_s, rss, kind = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]
+records, mb, kcat_s, strata_s, rss, kind, reader = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
+print(f"strata reader: {reader}")
 print(f"kcat -> /dev/null : {records / kcat_s:12,.0f} records/s  {mb / kcat_s:8.1f} MB/s  ({kcat_s:.1f} s)")
 print(f"strata -> {kind:8s}: {records / strata_s:12,.0f} records/s  {mb / strata_s:8.1f} MB/s  ({strata_s:.1f} s)")
 print(f"ratio strata/kcat: {kcat_s / strata_s:.2f}   strata peak RSS: {rss} MiB")

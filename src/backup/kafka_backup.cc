@@ -13,7 +13,9 @@
 #include "backup/partition_task.h"
 #include "backup/segment_uploader.h"
 #include "core/version.h"
+#include "format/batch_check.h"
 #include "kafka/admin.h"
+#include "kafka/raw_fetcher.h"
 
 namespace strata::backup {
 namespace {
@@ -45,6 +47,11 @@ class Job : public kafka::RebalanceListener {
   Status Plan();
   Status Read();
   Status HandleOutOfRange();
+  Status OpenRawReader();
+  Status PollRaw();
+  Status FallBackToLibrdkafka(const Status& why);
+  Status AfterPoll(std::vector<bool>& finished, size_t& open, Clock::time_point& last_checkpoint,
+                   std::optional<size_t> touched, bool sweep);
   Status Seal(PartitionTask& task, uint64_t& buffered);
   Status SealAll();
   Status EnforceBudget(size_t worker);
@@ -67,6 +74,8 @@ class Job : public kafka::RebalanceListener {
   std::string backup_group_;
   std::unique_ptr<kafka::Admin> admin_;
   std::unique_ptr<kafka::Consumer> consumer_;
+  // The raw reader, when used; consumer_ then only queries watermarks and commits.
+  std::unique_ptr<kafka::RawFetcher> raw_;
   std::unique_ptr<SegmentUploader> uploader_;
   std::vector<TopicMeta> topics_;
   std::vector<PartitionTask> tasks_;
@@ -209,7 +218,7 @@ Status Job::HandleOutOfRange() {
     dispatched_[i] = task.position();
     starts.push_back({task.topic(), task.partition(), task.position()});
   }
-  return consumer_->Assign(starts);
+  return raw_ ? raw_->Assign(starts) : consumer_->Assign(starts);
 }
 
 Status Job::Read() {
@@ -223,7 +232,7 @@ Status Job::Read() {
       if (!t.done() || options_.follow) starts.push_back({t.topic(), t.partition(), t.position()});
     }
     if (starts.empty()) return OkStatus();
-    STRATA_RETURN_IF_ERROR(consumer_->Assign(starts));
+    STRATA_RETURN_IF_ERROR(raw_ ? raw_->Assign(starts) : consumer_->Assign(starts));
   }
   size_t open = 0;
   std::vector<bool> finished(tasks_.size());
@@ -232,19 +241,16 @@ Status Job::Read() {
     open += finished[i] ? 0 : 1;
   }
   auto last_checkpoint = Clock::now();
-  auto finish_if_done = [&](size_t i) {
-    if (finished[i]) return;
-    bool stalled = at_end_since_[i] && Clock::now() - *at_end_since_[i] >= kStalledAtEnd;
-    if (dispatched_[i] >= tasks_[i].target() || stalled) {
-      finished[i] = true;
-      --open;
-    }
-  };
   // Checks that look at every partition or at the clock run every this many events (and
   // whenever a poll comes back empty), not per record.
   constexpr uint32_t kSweepEvery = 1024;
   uint32_t events = 0;
   while ((open > 0 || options_.follow) && !options_.cancel.cancelled()) {
+    if (raw_) {
+      STRATA_RETURN_IF_ERROR(PollRaw());
+      STRATA_RETURN_IF_ERROR(AfterPoll(finished, open, last_checkpoint, std::nullopt, true));
+      continue;
+    }
     std::optional<size_t> touched;
     auto ev = consumer_->PollMessage(Deadline::After(kPollWait));
     if (!ev.ok()) {
@@ -283,21 +289,7 @@ Status Job::Read() {
       }
     }
     bool sweep = ev->empty() || ++events % kSweepEvery == 0;
-    if (!options_.follow) {
-      if (touched) finish_if_done(*touched);
-      if (sweep) {
-        for (size_t i = 0; i < tasks_.size(); ++i) finish_if_done(i);
-      }
-    }
-    if (!sweep) continue;
-    if (options_.follow && Clock::now() - last_checkpoint >= options_.checkpoint_interval) {
-      // A member the group gave nothing (yet) has nothing new to record.
-      if (std::any_of(owned_.begin(), owned_.end(), [](bool b) { return b; })) {
-        STRATA_RETURN_IF_ERROR(Checkpoint(false));
-      }
-      last_checkpoint = Clock::now();
-    }
-    ReportProgress(false);
+    STRATA_RETURN_IF_ERROR(AfterPoll(finished, open, last_checkpoint, touched, sweep));
   }
   STRATA_RETURN_IF_ERROR(workers_->Drain());
   for (size_t i = 0; i < tasks_.size(); ++i) {
@@ -312,6 +304,130 @@ Status Job::Read() {
     task.MarkDone();
   }
   return OkStatus();
+}
+
+// After each poll: partitions that reached their target, checkpoints, progress.
+// After a poll: which partitions of a one-shot run are done (the one the poll touched;
+// every one on a sweep), and on a sweep the checkpoint due in follow mode and progress.
+Status Job::AfterPoll(std::vector<bool>& finished, size_t& open, Clock::time_point& last_checkpoint,
+                      std::optional<size_t> touched, bool sweep) {
+  auto finish_if_done = [&](size_t i) {
+    if (finished[i]) return;
+    bool stalled = at_end_since_[i] && Clock::now() - *at_end_since_[i] >= kStalledAtEnd;
+    if (dispatched_[i] >= tasks_[i].target() || stalled) {
+      finished[i] = true;
+      --open;
+    }
+  };
+  if (!options_.follow) {
+    if (touched) finish_if_done(*touched);
+    if (sweep) {
+      for (size_t i = 0; i < tasks_.size(); ++i) finish_if_done(i);
+    }
+  }
+  if (!sweep) return OkStatus();
+  if (options_.follow && Clock::now() - last_checkpoint >= options_.checkpoint_interval) {
+    // A member the group gave nothing (yet) has nothing new to record.
+    if (std::any_of(owned_.begin(), owned_.end(), [](bool b) { return b; })) {
+      STRATA_RETURN_IF_ERROR(Checkpoint(false));
+    }
+    last_checkpoint = Clock::now();
+  }
+  ReportProgress(false);
+  return OkStatus();
+}
+
+Status Job::OpenRawReader() {
+  bool plaintext = kafka::RawFetcher::Supports(options_.client);
+  if (options_.reader == KafkaReader::kLibrdkafka) return OkStatus();
+  if (options_.reader == KafkaReader::kRaw && !plaintext) {
+    return InvalidArgumentError(
+        "--reader raw speaks only to PLAINTEXT listeners; this cluster uses another security.protocol: "
+        "use --reader librdkafka (or auto)");
+  }
+  if (!plaintext) return OkStatus();
+  if (options_.scale_out) {
+    // The group decides the partitions through librdkafka's consumer; it reads them too.
+    if (options_.reader == KafkaReader::kRaw) Log().warn("scale-out mode reads with librdkafka, not the raw reader");
+    return OkStatus();
+  }
+  kafka::RawFetcherOptions ro;
+  ro.isolation = options_.isolation;
+  ro.request_timeout = options_.request_timeout;
+  // Checks every batch (CRC-32C, records) on the fetching threads, beside this one.
+  ro.prepare = [](kafka::RawChunk& chunk) -> Status {
+    thread_local format::BatchChecker checker;
+    std::vector<format::CheckedBatch> checked;
+    checked.reserve(chunk.batches.size());
+    for (const auto& b : chunk.batches) {
+      STRATA_ASSIGN_OR_RETURN(format::CheckedBatch c, checker.Check(b.bytes));
+      checked.push_back(c);
+    }
+    chunk.prepared = std::move(checked);
+    return OkStatus();
+  };
+  STRATA_ASSIGN_OR_RETURN(raw_, kafka::RawFetcher::Open(options_.client, ro));
+  Log().info("reading with the raw reader (record batches stored as the brokers hold them)");
+  return OkStatus();
+}
+
+// The raw reader's counterpart of one consumer poll: a chunk of one partition's batches
+// goes straight into its segment, on this thread (appending is a copy and a hash).
+Status Job::PollRaw() {
+  auto chunk = raw_->Poll(Deadline::After(kPollWait));
+  if (!chunk.ok()) {
+    if (chunk.status().code() == StatusCode::kOutOfRange) return HandleOutOfRange();
+    if (chunk.status().code() == StatusCode::kUnimplemented && options_.reader == KafkaReader::kAuto) {
+      return FallBackToLibrdkafka(chunk.status());
+    }
+    if (IsTransient(chunk.status())) {
+      Log().warn("reading from Kafka: {} (retrying)", chunk.status().ToString());
+      return OkStatus();
+    }
+    return chunk.status();
+  }
+  if (!*chunk) return OkStatus();
+  kafka::RawChunk& c = **chunk;
+  PartitionTask* task = Find(c.topic, c.partition);
+  if (task == nullptr) return InternalError(fmt::format("batches from unassigned partition {}/{}", c.topic, c.partition));
+  size_t i = static_cast<size_t>(task - tasks_.data());
+  if (!owned_[i]) return OkStatus();
+  uint64_t& buffered = buffered_[i % buffered_.size()];
+  if (!c.batches.empty()) {
+    const auto& checked = std::any_cast<const std::vector<format::CheckedBatch>&>(c.prepared);
+    for (size_t b = 0; b < c.batches.size(); ++b) {
+      uint64_t before = task->buffered_bytes();
+      STRATA_ASSIGN_OR_RETURN(int64_t added, task->AddBatch(c.batches[b].bytes, checked[b], options_));
+      buffered += task->buffered_bytes() - before;
+      records_in_[i] += added;
+      bytes_in_[i] += static_cast<int64_t>(c.batches[b].bytes.size());
+      if (task->buffered_bytes() >= options_.segment_bytes) STRATA_RETURN_IF_ERROR(Seal(*task, buffered));
+    }
+  }
+  task->SkipPast(c.next_offset);
+  dispatched_[i] = std::max(dispatched_[i], c.next_offset);
+  if (c.next_offset >= c.end_offset) {
+    if (!at_end_since_[i]) at_end_since_[i] = Clock::now();
+  } else {
+    at_end_since_[i].reset();
+  }
+  return EnforceBudget(i % buffered_.size());
+}
+
+// Batches the raw reader cannot keep as they are (gzip, snappy, pre-0.11 message sets):
+// with --reader auto, the rest of the run reads through librdkafka, from where each
+// partition's segments end (nothing from the raw reader's queue is half-used).
+Status Job::FallBackToLibrdkafka(const Status& why) {
+  Log().warn("{}; reading the rest of this run with librdkafka", why.message());
+  raw_.reset();
+  std::vector<kafka::PartitionStart> starts;
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    if (!owned_[i] || (tasks_[i].done() && !options_.follow)) continue;
+    dispatched_[i] = tasks_[i].position();
+    at_end_since_[i].reset();
+    starts.push_back({tasks_[i].topic(), tasks_[i].partition(), tasks_[i].position()});
+  }
+  return consumer_->Assign(starts);
 }
 
 Status Job::Checkpoint(bool final) {
@@ -430,6 +546,7 @@ Result<KafkaBackupResult> Job::Run() {
     return InvalidArgumentError("sharing partitions with other instances (scale-out) needs follow mode");
   }
   STRATA_RETURN_IF_ERROR(Plan());
+  STRATA_RETURN_IF_ERROR(OpenRawReader());
   result_.partitions = static_cast<int>(tasks_.size());
   uploader_ = std::make_unique<SegmentUploader>(repo_.store(), options_.upload_threads,
                                                 SegmentBudget() / 2, CancelToken());

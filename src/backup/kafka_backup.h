@@ -24,6 +24,19 @@
 
 namespace strata::backup {
 
+// How records are read (docs/kafka-backup.md, "Readers").
+enum class KafkaReader {
+  // kRaw for PLAINTEXT clusters outside scale-out mode, kLibrdkafka otherwise.
+  kAuto,
+  // Kafka's Fetch protocol: the source's record batches are stored byte for byte (no
+  // decompression and compression). PLAINTEXT listeners only; gzip and snappy batches
+  // and pre-0.11 message sets are refused (use kLibrdkafka for those topics).
+  kRaw,
+  // librdkafka's consumer: records are re-encoded into zstd batches. Any security
+  // protocol, any source codec.
+  kLibrdkafka,
+};
+
 struct KafkaBackupOptions {
   kafka::ClientOptions client;
   // Topics by exact name, and/or a regular expression (ECMAScript, whole name) matched
@@ -33,6 +46,7 @@ struct KafkaBackupOptions {
   // The repository's name for this cluster; default: the Kafka cluster id.
   std::optional<std::string> cluster;
   kafka::Isolation isolation = kafka::Isolation::kReadCommitted;
+  KafkaReader reader = KafkaReader::kAuto;
   // Consumer groups whose committed offsets on the selected topics are captured
   // (ECMAScript regex); default: all.
   std::string groups_regex = ".*";

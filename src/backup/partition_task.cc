@@ -63,17 +63,74 @@ std::string PartitionTask::SkipTo(int64_t offset, const std::string& reason) {
   return fmt::format("{}/{} offsets {}..{} ({})", topic_, state_.partition, gap.from, gap.to, reason);
 }
 
+void PartitionTask::EnsureBuilder(const KafkaBackupOptions& options) {
+  if (builder_) return;
+  // Room for the whole segment up front: growing by doubling would copy it again and
+  // again. Pages the segment does not reach are never touched, so cost no memory.
+  buffer_.reserve(options.segment_bytes + (1 << 20));
+  format::BatchEncoderOptions eo;
+  eo.zstd_level = options.zstd_level;
+  builder_ = std::make_unique<format::SegmentBuilder>(eo);
+}
+
+void PartitionTask::TakePending() {
+  ByteView pending = builder_->pending();
+  if (!pending.empty()) {
+    buffer_.append(pending);
+    builder_->ClearPending();
+  }
+}
+
+Result<int64_t> PartitionTask::AddBatch(ByteView batch, const format::CheckedBatch& checked,
+                                        const KafkaBackupOptions& options) {
+  const format::BatchHeader& h = checked.header;
+  if (h.last_offset() < state_.next_offset) return 0;
+  std::string where = fmt::format("{}/{} offset {}", topic_, state_.partition, h.base_offset);
+  EnsureBuilder(options);
+  int64_t added = h.record_count;
+  if (h.base_offset < state_.next_offset) {
+    Result<int64_t> tail = AddTail(batch, h);
+    if (!tail.ok()) return tail.status().WithContext(where);
+    added = *tail;
+  } else if (h.record_count > 0) {
+    STRATA_RETURN_IF_ERROR(builder_->AddCheckedBatch(checked, batch).WithContext(where));
+    TakePending();
+    buffer_.append(batch);
+  }
+  state_.next_offset = h.last_offset() + 1;
+  records_read_ += added;
+  bytes_read_ += static_cast<int64_t>(batch.size());
+  at_end_since_.reset();
+  return added;
+}
+
+// The records of `batch` from position() on, through the encoder: the batch's first
+// records are in the backup already.
+Result<int64_t> PartitionTask::AddTail(ByteView batch, const format::BatchHeader& h) {
+  format::Decompressor decompressor;
+  format::ScratchBuffer scratch;
+  ByteView section = batch.substr(format::kBatchHeaderSize);
+  if (h.compression() != format::Compression::kNone) {
+    STRATA_RETURN_IF_ERROR(decompressor.Decompress(h.compression(), section, batch.size() * 64 + (1 << 20), &scratch));
+    section = scratch.view();
+  }
+  std::vector<format::KafkaRecordView> records;
+  std::vector<format::KafkaHeaderView> headers;
+  STRATA_RETURN_IF_ERROR(format::DecodeRecords(h, section, &records, &headers));
+  int64_t added = 0;
+  for (const format::KafkaRecordView& r : records) {
+    if (r.offset < state_.next_offset) continue;
+    STRATA_RETURN_IF_ERROR(builder_->Add(r));
+    ++added;
+  }
+  TakePending();
+  return added;
+}
+
 Status PartitionTask::Add(const kafka::Message& r, const KafkaBackupOptions& options) {
   const int64_t offset = r.offset();
   if (offset < state_.next_offset) return OkStatus();
-  if (!builder_) {
-    // Room for the whole segment up front: growing by doubling would copy it again and
-    // again. Pages the segment does not reach are never touched, so cost no memory.
-    buffer_.reserve(options.segment_bytes + (1 << 20));
-    format::BatchEncoderOptions eo;
-    eo.zstd_level = options.zstd_level;
-    builder_ = std::make_unique<format::SegmentBuilder>(eo);
-  }
+  EnsureBuilder(options);
   r.Headers(&header_views_);
   header_scratch_.clear();
   uint64_t bytes = 0;
@@ -92,11 +149,7 @@ Status PartitionTask::Add(const kafka::Message& r, const KafkaBackupOptions& opt
   bytes += (view.key ? view.key->size() : 0) + (view.value ? view.value->size() : 0);
   view.headers = header_scratch_;
   STRATA_RETURN_IF_ERROR(builder_->Add(view).WithContext(fmt::format("{}/{} offset {}", topic_, state_.partition, offset)));
-  ByteView pending = builder_->pending();
-  if (!pending.empty()) {
-    buffer_.append(pending);
-    builder_->ClearPending();
-  }
+  TakePending();
   state_.next_offset = offset + 1;
   ++records_read_;
   bytes_read_ += static_cast<int64_t>(bytes);

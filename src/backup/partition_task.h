@@ -13,6 +13,7 @@
 
 #include "core/result.h"
 #include "format/kafka_manifest.h"
+#include "format/batch_check.h"
 #include "format/kafka_record.h"
 #include "format/segment_builder.h"
 #include "kafka/consumer.h"
@@ -62,6 +63,16 @@ class PartitionTask {
   // Adds a record read from the partition. Records at offsets below position() (a
   // re-delivery) are ignored.
   Status Add(const kafka::Message& record, const KafkaBackupOptions& options);
+  // Adds a batch kept as the source wrote it (the raw reader), already checked by
+  // format::BatchChecker: it goes into the segment byte for byte. A batch wholly below
+  // position() is ignored; one that starts below it (a run resuming inside a batch) has
+  // its records from position() on re-encoded instead. Returns the records added;
+  // errors name the partition.
+  Result<int64_t> AddBatch(ByteView batch, const format::CheckedBatch& checked, const KafkaBackupOptions& options);
+  // The reader passed offsets up to `offset` (transaction markers, aborted batches).
+  void SkipPast(int64_t offset) {
+    if (offset > state_.next_offset) state_.next_offset = offset;
+  }
   // The consumer reached the end of the partition at `offset`.
   void AtEnd(int64_t offset);
   // True when the consumer has been at the partition's end, below the target, for `limit`.
@@ -82,6 +93,11 @@ class PartitionTask {
   }
 
  private:
+  void EnsureBuilder(const KafkaBackupOptions& options);
+  // Moves the builder's finished batches into buffer_.
+  void TakePending();
+  Result<int64_t> AddTail(ByteView batch, const format::BatchHeader& header);
+
   std::string topic_;
   format::PartitionState state_;
   int64_t target_ = 0;

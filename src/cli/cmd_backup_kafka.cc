@@ -22,6 +22,7 @@ struct Flags {
   std::string topic_regex;
   std::string cluster;
   std::string isolation = "read_committed";
+  std::string reader = "auto";
   std::string groups = ".*";
   std::string group_id;
   bool follow = false;
@@ -43,6 +44,9 @@ int Run(const Flags& f) {
   if (!f.topic_regex.empty()) o.topic_regex = f.topic_regex;
   if (!f.cluster.empty()) o.cluster = f.cluster;
   o.isolation = f.isolation == "read_uncommitted" ? kafka::Isolation::kReadUncommitted : kafka::Isolation::kReadCommitted;
+  o.reader = f.reader == "raw"          ? backup::KafkaReader::kRaw
+             : f.reader == "librdkafka" ? backup::KafkaReader::kLibrdkafka
+                                        : backup::KafkaReader::kAuto;
   o.groups_regex = f.groups;
   if (!f.group_id.empty()) o.backup_group = f.group_id;
   o.follow = f.follow;
@@ -94,6 +98,12 @@ void RegisterBackupKafka(CLI::App* backup, RunFunction* run) {
   cmd->add_option("--cluster", flags->cluster, "name of the cluster in the repository (default: its cluster id)");
   cmd->add_option("--isolation", flags->isolation, "read_committed (skip aborted transactions) or read_uncommitted")
       ->check(CLI::IsMember({"read_committed", "read_uncommitted"}))
+      ->capture_default_str();
+  cmd->add_option("--reader", flags->reader,
+                  "raw (store the brokers' record batches as they are; PLAINTEXT only), librdkafka (re-encode "
+                  "records with zstd; any security protocol and codec) or auto (raw for PLAINTEXT clusters "
+                  "outside scale-out mode)")
+      ->check(CLI::IsMember({"auto", "raw", "librdkafka"}))
       ->capture_default_str();
   cmd->add_option("--groups", flags->groups, "capture committed offsets of consumer groups matching this regex")
       ->capture_default_str();

@@ -15,6 +15,7 @@
 #include "core/bytes.h"
 #include "core/result.h"
 #include "core/status.h"
+#include "format/batch_check.h"
 #include "format/batch_encoder.h"
 #include "format/kafka_record.h"
 #include "format/segment_index.h"
@@ -48,6 +49,13 @@ class SegmentBuilder {
   Status Add(const KafkaRecordView& record);
   Status Add(const KafkaRecord& record);
 
+  // Adds a batch kept as the source encoded it (checked by BatchChecker). Finishes the
+  // open batch first, so pending() may grow: the caller appends pending() to the object,
+  // calls ClearPending(), then appends `batch` itself. Returns InvalidArgument if its
+  // base offset is not above the last offset added, or `bytes` is not the batch's size;
+  // FailedPrecondition after Finish(); Internal if compressing the open batch fails.
+  Status AddCheckedBatch(const CheckedBatch& batch, ByteView bytes);
+
   // Finished batches not yet handed over: append them to the object, then ClearPending().
   ByteView pending() const { return encoder_.finished(); }
   void ClearPending() {
@@ -61,7 +69,7 @@ class SegmentBuilder {
 
   // Progress, for deciding when to end a segment: bytes of finished batches, and bytes
   // still in the open batch (uncompressed).
-  uint64_t finished_bytes() const { return encoder_.bytes_finished(); }
+  uint64_t finished_bytes() const { return encoder_.bytes_finished() + kept_bytes_; }
   size_t open_bytes() const { return encoder_.open_bytes(); }
   int64_t record_count() const { return records_ + encoder_.open_records(); }
 
@@ -72,6 +80,9 @@ class SegmentBuilder {
 
  private:
   void TakeNewBatches();
+  // Counts a finished batch whose records are summarized by `b` and whose index entry
+  // (header offsets, position, header max timestamp) is `entry`.
+  void Account(const EncodedBatch& b, const IndexEntry& entry);
 
   BatchEncoder encoder_;
   std::vector<IndexEntry> entries_;
@@ -81,6 +92,8 @@ class SegmentBuilder {
   uint32_t crc_ = 0;
   Sha256 sha_;
   bool finished_ = false;
+  uint64_t kept_bytes_ = 0;       // of batches added by AddCheckedBatch
+  int64_t kept_last_offset_ = -1;  // of the last of them
 };
 
 }  // namespace strata::format

@@ -15,6 +15,7 @@
 
 #include "backup/kafka_backup.h"
 #include "backup/repository.h"
+#include "format/record_batch.h"
 #include "format/segment_reader.h"
 #include "kafka/admin.h"
 #include "kafka/consumer.h"
@@ -111,7 +112,12 @@ std::map<int32_t, std::vector<format::KafkaRecord>> ReadBackup(const Repository&
   return out;
 }
 
-class KafkaBackupTest : public ::testing::Test {
+// Every test runs with each reader (docs/kafka-backup.md, "Readers").
+std::string ReaderFlag(KafkaReader r) {
+  return r == KafkaReader::kRaw ? " --reader raw" : " --reader librdkafka";
+}
+
+class KafkaBackupTest : public ::testing::TestWithParam<KafkaReader> {
  protected:
   void SetUp() override {
     auto admin = kafka::Admin::Open(Client());
@@ -134,6 +140,7 @@ class KafkaBackupTest : public ::testing::Test {
   Result<KafkaBackupResult> Backup(const std::string& topic,
                                    kafka::Isolation isolation = kafka::Isolation::kReadCommitted) {
     KafkaBackupOptions o;
+    o.reader = GetParam();
     o.client = Client();
     o.topics = {topic};
     o.cluster = "test";
@@ -159,7 +166,7 @@ class KafkaBackupTest : public ::testing::Test {
   std::unique_ptr<Repository> repo_;
 };
 
-TEST_F(KafkaBackupTest, EdgeCaseRecordsAcrossPartitionsRoundTrip) {
+TEST_P(KafkaBackupTest, EdgeCaseRecordsAcrossPartitionsRoundTrip) {
   // Old timestamps below: without retention.ms=-1 the broker would delete them at once.
   std::string topic = CreateTopic(3, {{"retention.ms", "-1"}});
   auto producer = kafka::Producer::Open(Client(), {});
@@ -201,7 +208,7 @@ TEST_F(KafkaBackupTest, EdgeCaseRecordsAcrossPartitionsRoundTrip) {
   ExpectBackupEqualsTopic(topic, 3);
 }
 
-TEST_F(KafkaBackupTest, EmptyTopicAndPartitionsAreRecorded) {
+TEST_P(KafkaBackupTest, EmptyTopicAndPartitionsAreRecorded) {
   std::string topic = CreateTopic(2);
   auto result = Backup(topic);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
@@ -214,7 +221,7 @@ TEST_F(KafkaBackupTest, EmptyTopicAndPartitionsAreRecorded) {
   EXPECT_EQ(t->partitions.size(), 2u);
 }
 
-TEST_F(KafkaBackupTest, LogAppendTimeAndLargeRecords) {
+TEST_P(KafkaBackupTest, LogAppendTimeAndLargeRecords) {
   std::string topic = CreateTopic(1, {{"message.timestamp.type", "LogAppendTime"}, {"max.message.bytes", "6000000"}});
   auto producer = kafka::Producer::Open(Client(), {});
   ASSERT_TRUE(producer.ok());
@@ -239,7 +246,7 @@ TEST_F(KafkaBackupTest, LogAppendTimeAndLargeRecords) {
   EXPECT_EQ(manifest->FindTopic(topic)->configs.at("message.timestamp.type"), "LogAppendTime");
 }
 
-TEST_F(KafkaBackupTest, TransactionsCommittedOnlyOrEverything) {
+TEST_P(KafkaBackupTest, TransactionsCommittedOnlyOrEverything) {
   std::string topic = CreateTopic(1);
   kafka::ProducerOptions po;
   po.transactional_id = UniqueName("txn");
@@ -278,6 +285,7 @@ TEST_F(KafkaBackupTest, TransactionsCommittedOnlyOrEverything) {
   auto store = storage::OpenStore(other.path.string(), CreateDir());
   auto repo = Repository::Open(**store, other.path.string(), OpenMode::kCreateIfMissing);
   KafkaBackupOptions o;
+  o.reader = GetParam();
   o.client = Client();
   o.topics = {topic};
   o.cluster = "test";
@@ -300,7 +308,7 @@ void DeleteRecordsBefore(const std::string& topic, int32_t partition, int64_t of
   std::filesystem::remove(json);
 }
 
-TEST_F(KafkaBackupTest, RecordsDeletedByRetentionBecomeGaps) {
+TEST_P(KafkaBackupTest, RecordsDeletedByRetentionBecomeGaps) {
   std::string topic = CreateTopic(1);
   auto producer = kafka::Producer::Open(Client(), {});
   auto produce = [&](int n) {
@@ -339,7 +347,7 @@ TEST_F(KafkaBackupTest, RecordsDeletedByRetentionBecomeGaps) {
   EXPECT_EQ(std::vector<format::KafkaRecord>(backup.begin() + 60, backup.end()), topic_now);
 }
 
-TEST_F(KafkaBackupTest, CompactedTopicKeepsItsOffsetGaps) {
+TEST_P(KafkaBackupTest, CompactedTopicKeepsItsOffsetGaps) {
   std::string topic = CreateTopic(1, {{"cleanup.policy", "compact"},
                                       {"segment.ms", "100"},
                                       {"min.cleanable.dirty.ratio", "0.001"},
@@ -375,7 +383,7 @@ TEST_F(KafkaBackupTest, CompactedTopicKeepsItsOffsetGaps) {
   EXPECT_TRUE(has_gap || got[0].front().offset > 0);
 }
 
-TEST_F(KafkaBackupTest, ConsumerGroupOffsetsAreCaptured) {
+TEST_P(KafkaBackupTest, ConsumerGroupOffsetsAreCaptured) {
   std::string topic = CreateTopic(2);
   std::string group = UniqueName("app");
   ASSERT_TRUE(admin_->CommitGroupOffsets(group, {{topic, 0, 0, ""}, {topic, 1, 0, "m"}}, Deadline::After(30s)).ok());
@@ -392,8 +400,107 @@ TEST_F(KafkaBackupTest, ConsumerGroupOffsetsAreCaptured) {
   EXPECT_TRUE(found) << "group " << group << " not in the manifest";
 }
 
-TEST_F(KafkaBackupTest, UnknownTopicIsNotFoundAndWritesNothing) {
+// Kafka's DumpLogSegments --deep-iteration over a segment: its output.
+std::string DumpLog(ByteView segment) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / UniqueName("strata-dump");
+  std::filesystem::create_directories(dir);
+  std::filesystem::path file = dir / "00000000000000000000.log";
+  std::ofstream(file, std::ios::binary).write(segment.data(), static_cast<std::streamsize>(segment.size()));
+  std::string cmd = "java -cp '" + StackEnv::Get().Require("KAFKA_LIB") +
+                    "/*' kafka.tools.DumpLogSegments --deep-iteration --files '" + file.string() + "' 2>&1";
+  std::string out;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  char buf[4096];
+  for (size_t n; pipe != nullptr && (n = fread(buf, 1, sizeof(buf), pipe)) > 0;) out.append(buf, n);
+  if (pipe != nullptr) pclose(pipe);
+  std::filesystem::remove_all(dir);
+  return out;
+}
+
+// --reader auto starts raw and, at the first batch the raw reader cannot keep (gzip),
+// reads the rest of the run through librdkafka: the backup is complete and exact.
+TEST_P(KafkaBackupTest, AutoReaderFallsBackAtGzipBatches) {
+  if (GetParam() != KafkaReader::kRaw) GTEST_SKIP() << "one run is enough (the test sets the reader itself)";
+  std::string topic = CreateTopic(1);
+  for (std::string codec : {"lz4", "gzip"}) {
+    kafka::ClientOptions client = Client();
+    client.properties.push_back({"compression.type", codec});
+    auto producer = kafka::Producer::Open(client, {});
+    ASSERT_TRUE(producer.ok());
+    for (int i = 0; i < 200; ++i) {
+      kafka::Record r;
+      r.topic = topic;
+      r.key = Bytes(codec + std::to_string(i));
+      r.value = Bytes(200, static_cast<char>('a' + i % 26));
+      ASSERT_TRUE((*producer)->Send(r, Deadline::After(30s)).ok());
+    }
+    ASSERT_TRUE((*producer)->Flush(Deadline::After(30s)).ok());
+  }
   KafkaBackupOptions o;
+  o.reader = KafkaReader::kAuto;
+  o.client = Client();
+  o.topics = {topic};
+  o.cluster = "test";
+  auto result = RunKafkaBackup(*repo_, o);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->records, 400);
+  ExpectBackupEqualsTopic(topic, 1);
+}
+
+// The raw reader keeps the source's lz4, zstd and uncompressed batches as they are (and
+// Kafka's own tool still reads them); it refuses gzip and snappy, which the librdkafka
+// reader re-encodes.
+TEST_P(KafkaBackupTest, SourceCodecs) {
+  for (std::string codec : {"none", "lz4", "zstd", "gzip", "snappy"}) {
+    SCOPED_TRACE(codec);
+    std::string topic = CreateTopic(1);
+    kafka::ClientOptions client = Client();
+    client.properties.push_back({"compression.type", codec});
+    client.properties.push_back({"linger.ms", "20"});
+    auto producer = kafka::Producer::Open(client, {});
+    ASSERT_TRUE(producer.ok());
+    for (int i = 0; i < 300; ++i) {
+      kafka::Record r;
+      r.topic = topic;
+      r.key = Bytes("k" + std::to_string(i));
+      r.value = Bytes(100 + i, static_cast<char>('a' + i % 26));
+      ASSERT_TRUE((*producer)->Send(r, Deadline::After(30s)).ok());
+    }
+    ASSERT_TRUE((*producer)->Flush(Deadline::After(30s)).ok());
+    auto result = Backup(topic);
+    bool refused = GetParam() == KafkaReader::kRaw && (codec == "gzip" || codec == "snappy");
+    if (refused) {
+      EXPECT_EQ(result.status().code(), StatusCode::kUnimplemented) << result.status().ToString();
+      EXPECT_NE(result.status().message().find("--reader librdkafka"), std::string::npos) << result.status().ToString();
+      EXPECT_NE(result.status().message().find(topic + "/0"), std::string::npos) << result.status().ToString();
+      continue;
+    }
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    EXPECT_EQ(result->records, 300);
+    ExpectBackupEqualsTopic(topic, 1);
+    auto state = repo_->LatestKafkaState("test");
+    ASSERT_TRUE(state.ok());
+    const auto& segment = state->topics.at(topic).partitions.at(0).segments.at(0);
+    auto bytes = repo_->store().Get(storage::ObjectKey(segment.key));
+    ASSERT_TRUE(bytes.ok());
+    auto header = format::ReadBatchHeader(*bytes, 0);
+    ASSERT_TRUE(header.ok());
+    if (GetParam() == KafkaReader::kRaw) {
+      const std::map<std::string, format::Compression> ids{
+          {"none", format::Compression::kNone}, {"lz4", format::Compression::kLz4}, {"zstd", format::Compression::kZstd}};
+      EXPECT_EQ(header->compression(), ids.at(codec));
+      EXPECT_GE(header->producer_id, 0) << "the source's producer id is kept";
+    }
+    std::string dump = DumpLog(*bytes);
+    EXPECT_EQ(dump.find("Exception"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("baseOffset: 0 "), std::string::npos) << dump;
+    EXPECT_NE(dump.find("| offset: 299 "), std::string::npos) << dump;
+  }
+}
+
+TEST_P(KafkaBackupTest, UnknownTopicIsNotFoundAndWritesNothing) {
+  KafkaBackupOptions o;
+  o.reader = GetParam();
   o.client = Client();
   o.topics = {"no-such-topic-" + UniqueName("x")};
   auto result = RunKafkaBackup(*repo_, o);
@@ -423,10 +530,11 @@ void ProduceN(const std::string& topic, int32_t partitions, int n, size_t value_
   ASSERT_TRUE((*producer)->Flush(Deadline::After(60s)).ok());
 }
 
-TEST_F(KafkaBackupTest, FollowModeCheckpointsAndStopsCleanly) {
+TEST_P(KafkaBackupTest, FollowModeCheckpointsAndStopsCleanly) {
   std::string topic = CreateTopic(2);
   ProduceN(topic, 2, 100, 100);
   KafkaBackupOptions o;
+  o.reader = GetParam();
   o.client = Client();
   o.topics = {topic};
   o.cluster = "test";
@@ -446,20 +554,36 @@ TEST_F(KafkaBackupTest, FollowModeCheckpointsAndStopsCleanly) {
   ExpectBackupEqualsTopic(topic, 2);
 }
 
-TEST_F(KafkaBackupTest, KilledRunLeavesNoGapOrDuplicateAfterRerun) {
+TEST_P(KafkaBackupTest, KilledRunLeavesNoGapOrDuplicateAfterRerun) {
   std::string topic = CreateTopic(4);
   ProduceN(topic, 4, 20000, 200);
   ASSERT_TRUE(Backup(topic).ok());
   ProduceN(topic, 4, 200000, 200);  // about 40 MB more
   std::string cmd = std::string(STRATA_BINARY) + " backup kafka --no-progress --log-level error -b " +
                     StackEnv::Get().Require("KAFKA_BOOTSTRAP") + " -t " + topic + " --cluster test --to " +
-                    dir_.path.string() + " --segment-size 1 --memory 16 --zstd-level 19 & echo $! > " +
+                    dir_.path.string() + " --segment-size 1 --memory 16 --zstd-level 19" + ReaderFlag(GetParam()) + " & echo $! > " +
                     dir_.path.string() + ".pid; wait";
+  // Segment objects written so far; the run is killed as soon as it has added one (it
+  // is then part-way: 40 MB in 1 MiB segments), whatever the reader's speed.
+  auto segments = [&] {
+    size_t n = 0;
+    std::error_code ec;
+    for (std::filesystem::recursive_directory_iterator it(dir_.path / "kafka/test/segments", ec), end;
+         !ec && it != end; it.increment(ec)) {
+      n += it->path().extension() == ".log" ? 1 : 0;
+    }
+    return n;
+  };
+  const size_t before = segments();
   std::thread runner([&] { (void)std::system(cmd.c_str()); });
-  std::this_thread::sleep_for(1500ms);
+  for (auto until = std::chrono::steady_clock::now() + 60s;
+       segments() == before && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(2ms);
+  }
   std::string kill = "kill -9 $(cat " + dir_.path.string() + ".pid)";
-  ASSERT_EQ(std::system(kill.c_str()), 0);
+  int killed = std::system(kill.c_str());
   runner.join();
+  ASSERT_EQ(killed, 0) << "the run ended before it could be killed";
   std::filesystem::remove(dir_.path.string() + ".pid");
   auto manifests = repo_->ListKafkaManifests("test");
   ASSERT_TRUE(manifests.ok());
@@ -473,7 +597,8 @@ TEST_F(KafkaBackupTest, KilledRunLeavesNoGapOrDuplicateAfterRerun) {
 // Scale-out: two `--follow` instances in one group share the partitions; one is killed
 // with SIGKILL, the other takes its partitions over from the newest manifest, and the
 // backup ends up holding every record exactly once.
-TEST_F(KafkaBackupTest, TwoFollowInstancesShareTheGroupAndSurviveAKill) {
+TEST_P(KafkaBackupTest, TwoFollowInstancesShareTheGroupAndSurviveAKill) {
+  if (GetParam() == KafkaReader::kRaw) GTEST_SKIP() << "scale-out mode always reads with librdkafka";
   const int32_t partitions = 6;
   std::string topic = CreateTopic(partitions);
   ProduceN(topic, partitions, 6000, 200);
@@ -560,7 +685,7 @@ std::pair<int, std::string> Shell(const std::string& command) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-TEST_F(KafkaBackupTest, CliBacksUpToS3AndRefusesWrongCredentials) {
+TEST_P(KafkaBackupTest, CliBacksUpToS3AndRefusesWrongCredentials) {
   const auto& env = StackEnv::Get();
   std::string topic = CreateTopic(2);
   ProduceN(topic, 2, 500, 100);
@@ -569,7 +694,7 @@ TEST_F(KafkaBackupTest, CliBacksUpToS3AndRefusesWrongCredentials) {
                      " AWS_REGION=" + env.Require("S3_REGION") + " ";
   std::string args = std::string(" ") + STRATA_BINARY + " backup kafka --no-progress --log-level error -b " +
                      env.Require("KAFKA_BOOTSTRAP") + " -t " + topic + " --to " + url + " --s3-endpoint " +
-                     env.Require("S3_ENDPOINT");
+                     env.Require("S3_ENDPOINT") + ReaderFlag(GetParam());
   auto [rc, out] = Shell(base + "AWS_SECRET_ACCESS_KEY=" + env.Require("S3_SECRET_KEY") + args);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("backup complete: 2 partitions, 500 records"), std::string::npos) << out;
@@ -582,6 +707,11 @@ TEST_F(KafkaBackupTest, CliBacksUpToS3AndRefusesWrongCredentials) {
   EXPECT_EQ(out3.find("not-the-secret"), std::string::npos) << "a secret was printed: " << out3;
   EXPECT_EQ(std::count(out3.begin(), out3.end(), '\n'), 1) << "one error line expected: " << out3;
 }
+
+INSTANTIATE_TEST_SUITE_P(Readers, KafkaBackupTest, ::testing::Values(KafkaReader::kRaw, KafkaReader::kLibrdkafka),
+                         [](const ::testing::TestParamInfo<KafkaReader>& info) {
+                           return info.param == KafkaReader::kRaw ? "Raw" : "Librdkafka";
+                         });
 
 }  // namespace
 }  // namespace strata::backup
