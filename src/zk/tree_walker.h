@@ -38,6 +38,16 @@
 
 namespace strata::zk {
 
+// How the walk talks to ZooKeeper.
+enum class WalkClient {
+  // Its own connections (wire_session.h), one per session given, to the server that
+  // session is connected to, with the session's credentials and chroot; requests
+  // pipelined from the walking thread. Several times faster than the C client.
+  kWire,
+  // The C client's asynchronous calls on the sessions themselves.
+  kCClient,
+};
+
 struct WalkOptions {
   // Absolute path of the subtree to walk (the session has no chroot applied by strata;
   // a connect-string chroot of the session itself works too).
@@ -54,6 +64,9 @@ struct WalkOptions {
   // Reads of a znode that keeps changing between its replies; after that it is visited
   // with `unstable` set. Default 10.
   int max_attempts = 10;
+  // Default kWire; kCClient is the fallback should a server not accept the walk's own
+  // connections.
+  WalkClient client = WalkClient::kWire;
   // Stops the walk (Cancelled) when cancelled.
   CancelToken cancel;
 };
