@@ -109,7 +109,7 @@ Result<std::unique_ptr<WireSession>> WireSession::Connect(const WireOptions& opt
     STRATA_RETURN_IF_ERROR(
         internal::FromZk(h.err, fmt::format("{} on ZooKeeper {}", auth_what, options.server)));
   }
-  s->last_send_ = s->last_receive_ = Clock::now();
+  s->last_send_ = s->last_progress_ = Clock::now();
   return s;
 }
 
@@ -143,6 +143,8 @@ WireSession::~WireSession() {
 
 void WireSession::Queue(int32_t op, std::string_view path, void* tag) {
   int32_t xid = next_xid_++;
+  // The server's silence is measured from the first request it owes an answer to.
+  if (pending_.empty()) last_progress_ = Clock::now();
   if (options_.chroot.empty()) {
     jute::AppendPathRequest(&out_, xid, op, path);
   } else {
@@ -218,7 +220,7 @@ Status WireSession::Receive(const WireHandler& handler, size_t* handled) {
       return Lost(std::strerror(errno));
     }
     in_end_ += static_cast<size_t>(n);
-    last_receive_ = Clock::now();
+    last_progress_ = Clock::now();
     while (in_end_ - in_pos_ >= 4) {
       uint32_t len = FrameLength(in_.data() + in_pos_);
       if (len > kMaxPacketBytes) {
@@ -239,28 +241,30 @@ Status WireSession::Pump(std::span<WireSession* const> sessions, const WireHandl
   size_t handled = 0;
   std::vector<pollfd> fds(sessions.size());
   while (true) {
+    for (WireSession* s : sessions) {
+      if (s->broken_) return s->Lost("unusable after an earlier error");
+      STRATA_RETURN_IF_ERROR(s->Send());
+      // Replies may have waited in the socket while the caller was busy: take them
+      // before judging the server silent.
+      STRATA_RETURN_IF_ERROR(s->Receive(handler, &handled));
+    }
+    if (handled > 0 || deadline.Expired()) return OkStatus();
+    auto now = Clock::now();
     auto wake = Clock::time_point::max();
     for (size_t i = 0; i < sessions.size(); ++i) {
       WireSession* s = sessions[i];
-      if (s->broken_) return s->Lost("unusable after an earlier error");
-      STRATA_RETURN_IF_ERROR(s->Send());
-      if (!s->pending_.empty() && Clock::now() - s->last_receive_ > std::chrono::milliseconds(s->timeout_ms_)) {
+      auto silent_until = s->last_progress_ + std::chrono::milliseconds(s->timeout_ms_);
+      if (!s->pending_.empty() && now >= silent_until) {
         s->broken_ = true;
         return UnavailableError(fmt::format("ZooKeeper {}: no reply for {} ms with {} requests outstanding",
                                             s->options_.server, s->timeout_ms_, s->pending_.size()));
       }
       fds[i] = pollfd{s->fd_, static_cast<short>(POLLIN | (s->out_pos_ < s->out_.size() ? POLLOUT : 0)), 0};
       wake = std::min(wake, s->NextPing());
-      if (!s->pending_.empty()) wake = std::min(wake, s->last_receive_ + std::chrono::milliseconds(s->timeout_ms_));
+      if (!s->pending_.empty()) wake = std::min(wake, silent_until);
     }
-    if (handled > 0 || deadline.Expired()) return OkStatus();
     int ready = poll(fds.data(), fds.size(), PollMillis(deadline, wake));
     if (ready < 0 && errno != EINTR) return UnavailableError(fmt::format("poll: {}", std::strerror(errno)));
-    for (size_t i = 0; ready > 0 && i < sessions.size(); ++i) {
-      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
-        STRATA_RETURN_IF_ERROR(sessions[i]->Receive(handler, &handled));
-      }
-    }
   }
 }
 

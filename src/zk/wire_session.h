@@ -112,7 +112,8 @@ class WireSession {
   Bytes in_;                // read buffer: [in_pos_, in_end_) read, not yet dispatched
   size_t in_pos_ = 0, in_end_ = 0;
   std::deque<Pending> pending_;
-  Clock::time_point last_send_{}, last_receive_{};
+  // Last write; last read, or the first request queued while none was outstanding.
+  Clock::time_point last_send_{}, last_progress_{};
   bool broken_ = false;
 };
 
