@@ -514,7 +514,9 @@ Result<WalkStats> WalkTree(const std::vector<Session*>& sessions, const WalkOpti
   std::vector<std::unique_ptr<WireSession>> owned;
   std::vector<WireSession*> wire;
   if (options.client == WalkClient::kWire) {
-    for (Session* s : sessions) {
+    size_t count = options.connections > 0 ? static_cast<size_t>(options.connections) : sessions.size();
+    for (size_t i = 0; i < count; ++i) {
+      Session* s = sessions[i % sessions.size()];
       const SessionOptions& so = SessionAccess::Options(*s);
       STRATA_ASSIGN_OR_RETURN(ConnectString cs, ParseConnectString(so.connect));
       WireOptions wo;
