@@ -1,6 +1,8 @@
 #include "zk/wire_session.h"
 
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -81,6 +83,10 @@ Result<Bytes> WireSession::Exchange(const Bytes& packet, Deadline deadline, std:
 Result<std::unique_ptr<WireSession>> WireSession::Connect(const WireOptions& options, Deadline deadline) {
   std::unique_ptr<WireSession> s(new WireSession(options));
   STRATA_ASSIGN_OR_RETURN(s->fd_, DialServer(options.server, deadline, "connect to ZooKeeper"));
+  // Requests already leave in bursts; Nagle would only hold back the last small one
+  // (often the one the walk waits for) until the previous burst is acknowledged.
+  int one = 1;
+  setsockopt(s->fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   std::string what = "open a session";
   STRATA_ASSIGN_OR_RETURN(Bytes reply, s->Exchange(jute::ConnectRequest(0, options.session_timeout_ms), deadline, what));
   STRATA_ASSIGN_OR_RETURN(jute::ConnectResponse cr, jute::ParseConnectResponse(reply));
