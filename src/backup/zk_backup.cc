@@ -149,15 +149,6 @@ Result<ZkBackupResult> BackupWalk(const ZkRun& run, const ZkBackupProgress& prog
   } else {
     warnings.push_back("the zxid range is unknown: " + before.status().ToString());
   }
-  // Extra sessions on the same server, synced like the first.
-  std::vector<std::unique_ptr<zk::Session>> extra;
-  std::vector<zk::Session*> sessions{session.get()};
-  for (int i = 1; i < o.sessions && !server.empty(); ++i) {
-    STRATA_ASSIGN_OR_RETURN(auto more, zk::Session::Connect({server, o.session_timeout_ms, o.auth}, deadline));
-    STRATA_RETURN_IF_ERROR(more->Sync(root, deadline));
-    sessions.push_back(more.get());
-    extra.push_back(std::move(more));
-  }
   format::ZkManifest m = BaseManifest(run, format::kZkMethodWalk, name_zxid);
   m.server = server;
   if (before.ok()) m.server_version = before->version;
@@ -168,11 +159,14 @@ Result<ZkBackupResult> BackupWalk(const ZkRun& run, const ZkBackupProgress& prog
   wo.exclude = run.exclude;
   if (run.chroot.empty()) wo.exclude.push_back("/zookeeper");
   wo.max_in_flight = o.max_in_flight;
+  // The walk's own connections, all to `server`, which was synced above: each reads at
+  // least the state of zxid_start.
+  wo.connections = o.sessions;
   wo.max_buffered_bytes = o.read_ahead_bytes;
   wo.cancel = o.cancel;
   ZNode node;
   format::ZkConsistency& c = m.consistency;
-  auto stats = zk::WalkTree(sessions, wo, [&](zk::WalkedNode& w) -> Status {
+  auto stats = zk::WalkTree(*session, wo, [&](zk::WalkedNode& w) -> Status {
     ToZNode(run, w, &node);
     STRATA_RETURN_IF_ERROR(CheckRedacted(run, node));
     STRATA_RETURN_IF_ERROR(sink->Add(node));

@@ -26,8 +26,8 @@ struct Flags {
   std::string via_admin;
   int keep = 0;
   int zstd_level = 3;
-  int max_in_flight = 1000;
-  int sessions = 4;
+  int max_in_flight = 2000;
+  int sessions = 8;
   bool no_progress = false;
 };
 

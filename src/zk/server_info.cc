@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <netdb.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -114,10 +115,10 @@ Result<ServerInfo> ParseSrvr(std::string_view text) {
   return info;
 }
 
-Result<ServerInfo> QueryServer(const std::string& host_port, Deadline deadline) {
+Result<int> DialServer(const std::string& host_port, Deadline deadline, std::string_view what) {
   std::string host, port;
   if (!SplitHostPort(host_port, &host, &port)) {
-    return InvalidArgumentError(fmt::format("\"{}\" is not host:port", host_port));
+    return InvalidArgumentError(fmt::format("{}: \"{}\" is not host:port", what, host_port));
   }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -125,20 +126,53 @@ Result<ServerInfo> QueryServer(const std::string& host_port, Deadline deadline) 
   addrinfo* addrs = nullptr;
   int gai = getaddrinfo(host.c_str(), port.c_str(), &hints, &addrs);
   if (gai != 0) {
-    return UnavailableError(fmt::format("srvr {}: cannot resolve: {}", host_port, gai_strerror(gai)));
+    return UnavailableError(fmt::format("{}: cannot resolve {}: {}", what, host_port, gai_strerror(gai)));
   }
   Fd sock;
   std::string last_error = "no address";
-  for (addrinfo* a = addrs; a != nullptr; a = a->ai_next) {
-    sock.fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+  bool timed_out = false;
+  for (addrinfo* a = addrs; a != nullptr && sock.fd < 0; a = a->ai_next) {
+    sock.fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
     if (sock.fd < 0) continue;
-    if (connect(sock.fd, a->ai_addr, a->ai_addrlen) == 0) break;
+    int rc = connect(sock.fd, a->ai_addr, a->ai_addrlen);
+    if (rc != 0 && errno == EINPROGRESS) {
+      pollfd p{sock.fd, POLLOUT, 0};
+      int ready;
+      do {
+        ready = poll(&p, 1, deadline.RemainingMillis());
+      } while (ready < 0 && errno == EINTR);
+      int err = 0;
+      socklen_t len = sizeof(err);
+      if (ready == 0) {
+        timed_out = true;
+        err = ETIMEDOUT;
+      } else if (ready < 0 || getsockopt(sock.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+        err = errno;
+      }
+      rc = err == 0 ? 0 : -1;
+      errno = err;
+    }
+    if (rc == 0) {
+      int flags = fcntl(sock.fd, F_GETFL);
+      if (flags >= 0 && fcntl(sock.fd, F_SETFL, flags & ~O_NONBLOCK) == 0) break;
+    }
     last_error = std::strerror(errno);
     close(sock.fd);
     sock.fd = -1;
   }
   freeaddrinfo(addrs);
-  if (sock.fd < 0) return UnavailableError(fmt::format("srvr {}: connect: {}", host_port, last_error));
+  if (sock.fd < 0 && timed_out) {
+    return DeadlineExceededError(fmt::format("{}: connect to {}: no answer in time", what, host_port));
+  }
+  if (sock.fd < 0) return UnavailableError(fmt::format("{}: connect to {}: {}", what, host_port, last_error));
+  int fd = sock.fd;
+  sock.fd = -1;
+  return fd;
+}
+
+Result<ServerInfo> QueryServer(const std::string& host_port, Deadline deadline) {
+  STRATA_ASSIGN_OR_RETURN(int fd, DialServer(host_port, deadline, "srvr"));
+  Fd sock{fd};
   const char kCommand[] = "srvr";
   if (send(sock.fd, kCommand, sizeof(kCommand) - 1, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof(kCommand) - 1)) {
     return UnavailableError(fmt::format("srvr {}: send: {}", host_port, std::strerror(errno)));

@@ -41,6 +41,13 @@ struct ServerInfo {
 // 4lw.commands.whitelist) or the answer has no zxid.
 Result<ServerInfo> QueryServer(const std::string& host_port, Deadline deadline);
 
+// Opens a TCP connection to `host_port` ("host:port", "[v6]:port"), trying each address
+// it resolves to, until `deadline`. Returns the connected (blocking, close-on-exec)
+// socket, which the caller closes. InvalidArgument for a malformed address; Unavailable
+// when it cannot be resolved or reached; DeadlineExceeded when connecting takes too long.
+// `what` starts the error messages.
+Result<int> DialServer(const std::string& host_port, Deadline deadline, std::string_view what);
+
 // Parses the text of a `srvr` answer (exposed for tests). FailedPrecondition as above.
 Result<ServerInfo> ParseSrvr(std::string_view text);
 

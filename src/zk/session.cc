@@ -74,6 +74,7 @@ void AuthDone(int rc, const void* data) {
 
 struct Session::Impl {
   std::string connect;
+  SessionOptions options;  // kept for the walk's own connections (wire_session.h)
   SessionState session;
   zhandle_t* zh = nullptr;
   bool digest_auth = false;
@@ -93,6 +94,7 @@ Result<std::unique_ptr<Session>> Session::Connect(const SessionOptions& options,
   zoo_set_debug_level(ZOO_LOG_LEVEL_WARN);
   auto impl = std::make_unique<Impl>();
   impl->connect = options.connect;
+  impl->options = options;
   errno = 0;
   impl->zh = zookeeper_init2(options.connect.c_str(), Watcher, options.session_timeout_ms, nullptr,
                              &impl->session, 0, LogLine);
@@ -271,6 +273,7 @@ bool Session::has_digest_auth() const { return impl_->digest_auth; }
 
 namespace internal {
 zhandle_t* SessionAccess::Handle(Session& session) { return session.impl_->zh; }
+const SessionOptions& SessionAccess::Options(Session& session) { return session.impl_->options; }
 }  // namespace internal
 
 }  // namespace strata::zk

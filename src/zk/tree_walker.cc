@@ -11,6 +11,9 @@
 #include <set>
 #include <unordered_set>
 
+#include "zk/jute.h"
+#include "zk/server_info.h"
+#include "zk/wire_session.h"
 #include "zk/zk_util.h"
 
 namespace strata::zk {
@@ -37,13 +40,15 @@ constexpr size_t kWakeBatch = 64;
 constexpr size_t kAssumedNodeBytes = 4096;
 constexpr double kLargestDecay = 256;
 constexpr auto kWaitSlice = std::chrono::milliseconds(200);
+constexpr size_t kNoSession = SIZE_MAX;
+constexpr auto kMaxWireConnect = std::chrono::seconds(30);
 
 struct Walk;
 
 // One znode being read. While its requests are in flight the C client's (single)
-// completion thread writes the reply fields; the walking thread reads them only after
-// the node was handed over through Walk::ready (under Walk::mu). Everything else belongs
-// to the walking thread.
+// completion thread writes the reply fields (with WireSessions the walking thread does);
+// the walking thread reads them only after the node was handed over through Walk::ready
+// (under Walk::mu). Everything else belongs to the walking thread.
 struct Node {
   Walk* walk = nullptr;
   std::string path;
@@ -54,9 +59,9 @@ struct Node {
   std::optional<Bytes> data;
   std::vector<Acl> acl;
   std::vector<std::string> kid_names;
-  ::Stat data_stat{}, acl_stat{}, kids_stat{};
+  Stat data_stat{}, acl_stat{}, kids_stat{};
   int attempts = 0;
-  zhandle_t* zh = nullptr;  // the session this node is read on
+  size_t session = kNoSession;  // the session this node is read on
   bool complete = false;
   bool gone = false;
   bool visited = false;
@@ -78,14 +83,17 @@ std::string ChildPath(const std::string& parent, const std::string& name) {
   return parent == "/" ? "/" + name : parent + "/" + name;
 }
 
-bool SameStat(const ::Stat& a, const ::Stat& b) {
+bool SameStat(const Stat& a, const Stat& b) {
   return a.czxid == b.czxid && a.mzxid == b.mzxid && a.pzxid == b.pzxid && a.version == b.version &&
-         a.cversion == b.cversion && a.aversion == b.aversion && a.ephemeralOwner == b.ephemeralOwner &&
-         a.numChildren == b.numChildren && a.dataLength == b.dataLength;
+         a.cversion == b.cversion && a.aversion == b.aversion && a.ephemeral_owner == b.ephemeral_owner &&
+         a.num_children == b.num_children && a.data_length == b.data_length;
 }
 
 struct Walk {
-  std::vector<zhandle_t*> zh;  // one per session; a node's requests all use one
+  // One per session; a node's requests all go to one. Either C client handles or, when
+  // the walk reads through its own connections, WireSessions.
+  std::vector<zhandle_t*> zh;
+  std::vector<WireSession*> wire;
   size_t next_session = 0;
   const WalkOptions* options = nullptr;
   std::unordered_set<std::string> exclude;
@@ -124,7 +132,7 @@ void OnData(int rc, const char* value, int len, const ::Stat* stat, const void* 
   auto* n = static_cast<Node*>(const_cast<void*>(ctx));
   if (rc == ZOK) {
     n->have_data = true;
-    n->data_stat = *stat;
+    n->data_stat = internal::ToStat(*stat);
     if (len >= 0 && value != nullptr) {
       n->data.emplace(value, static_cast<size_t>(len));
     } else {
@@ -140,7 +148,7 @@ void OnAcl(int rc, ::ACL_vector* acl, ::Stat* stat, const void* ctx) {
   auto* n = static_cast<Node*>(const_cast<void*>(ctx));
   if (rc == ZOK) {
     n->have_acl = true;
-    n->acl_stat = *stat;
+    n->acl_stat = internal::ToStat(*stat);
     n->acl = internal::ToAcls(*acl);
   } else if (n->error == ZOK) {
     n->error = rc;
@@ -152,7 +160,7 @@ void OnKids(int rc, const ::String_vector* names, const ::Stat* stat, const void
   auto* n = static_cast<Node*>(const_cast<void*>(ctx));
   if (rc == ZOK) {
     n->have_kids = true;
-    n->kids_stat = *stat;
+    n->kids_stat = internal::ToStat(*stat);
     n->kid_names.assign(names->data, names->data + names->count);
   } else if (n->error == ZOK) {
     n->error = rc;
@@ -160,11 +168,51 @@ void OnKids(int rc, const ::String_vector* names, const ::Stat* stat, const void
   n->walk->Done(n);
 }
 
+// A reply on a WireSession (the walking thread, inside WireSession::Pump).
+Status OnWire(Walk& w, const WireReply& r) {
+  auto* n = static_cast<Node*>(r.tag);
+  if (r.err != ZOK) {
+    if (n->error == ZOK) n->error = r.err;
+    w.Done(n);
+    return OkStatus();
+  }
+  switch (r.op) {
+    case jute::kOpGetData: {
+      STRATA_ASSIGN_OR_RETURN(jute::DataReply d, jute::ParseDataReply(r.body));
+      n->have_data = true;
+      n->data_stat = d.stat;
+      n->data = std::move(d.data);
+      break;
+    }
+    case jute::kOpGetAcl: {
+      STRATA_ASSIGN_OR_RETURN(jute::AclReply a, jute::ParseAclReply(r.body));
+      n->have_acl = true;
+      n->acl_stat = a.stat;
+      n->acl = std::move(a.acl);
+      break;
+    }
+    case jute::kOpGetChildren2: {
+      STRATA_ASSIGN_OR_RETURN(jute::ChildrenReply c, jute::ParseChildrenReply(r.body));
+      n->have_kids = true;
+      n->kids_stat = c.stat;
+      n->kid_names = std::move(c.names);
+      break;
+    }
+    default: return InternalError(fmt::format("reply to unexpected operation {}", r.op));
+  }
+  w.Done(n);
+  return OkStatus();
+}
+
 class Walker {
  public:
-  Walker(const std::vector<Session*>& sessions, const WalkOptions& options, const WalkVisitor& visit)
+  Walker(const std::vector<Session*>& sessions, const std::vector<WireSession*>& wire, const WalkOptions& options,
+         const WalkVisitor& visit)
       : visit_(visit) {
-    for (Session* s : sessions) w_.zh.push_back(SessionAccess::Handle(*s));
+    if (wire.empty()) {
+      for (Session* s : sessions) w_.zh.push_back(SessionAccess::Handle(*s));
+    }
+    w_.wire = wire;
     w_.options = &options;
     w_.exclude.insert(options.exclude.begin(), options.exclude.end());
   }
@@ -172,6 +220,9 @@ class Walker {
   Result<WalkStats> Run();
 
  private:
+  size_t Sessions() const { return w_.wire.empty() ? w_.zh.size() : w_.wire.size(); }
+  // Sends (C client) or queues (WireSession) one request; a C client return code.
+  int Issue(Node* n, int32_t op);
   // Sends the requests of one attempt. REQUIRES: n->pending == 0.
   void Request(Node* n);
   void RequestKids(Node* n);
@@ -206,6 +257,20 @@ class Walker {
   std::vector<Node*> stack_;
 };
 
+int Walker::Issue(Node* n, int32_t op) {
+  if (!w_.wire.empty()) {
+    WireSession* s = w_.wire[n->session];
+    if (op == jute::kOpGetData) s->GetData(n->path, n);
+    if (op == jute::kOpGetAcl) s->GetAcl(n->path, n);
+    if (op == jute::kOpGetChildren2) s->GetChildren2(n->path, n);
+    return ZOK;
+  }
+  zhandle_t* zh = w_.zh[n->session];
+  if (op == jute::kOpGetData) return zoo_aget(zh, n->path.c_str(), 0, OnData, n);
+  if (op == jute::kOpGetAcl) return zoo_aget_acl(zh, n->path.c_str(), OnAcl, n);
+  return zoo_aget_children2(zh, n->path.c_str(), 0, OnKids, n);
+}
+
 void Walker::Request(Node* n) {
   n->attempts++;
   n->have_data = n->have_acl = n->have_kids = false;
@@ -213,15 +278,15 @@ void Walker::Request(Node* n) {
   n->pending = 2;
   w_.in_flight += 2;
   w_.stats.requests += 2;
-  if (n->zh == nullptr) n->zh = w_.zh[w_.next_session++ % w_.zh.size()];
-  int rc = zoo_aget(n->zh, n->path.c_str(), 0, OnData, n);
+  if (n->session == kNoSession) n->session = w_.next_session++ % Sessions();
+  int rc = Issue(n, jute::kOpGetData);
   if (rc != ZOK) {
     n->pending = 0;
     w_.in_flight -= 2;
     Fail(FromZk(rc, fmt::format("read {}", n->path)));
     return;
   }
-  rc = zoo_aget_acl(n->zh, n->path.c_str(), OnAcl, n);
+  rc = Issue(n, jute::kOpGetAcl);
   if (rc != ZOK) {
     n->pending -= 1;
     w_.in_flight -= 1;
@@ -233,7 +298,7 @@ void Walker::RequestKids(Node* n) {
   n->pending = 1;
   w_.in_flight += 1;
   w_.stats.requests += 1;
-  int rc = zoo_aget_children2(n->zh, n->path.c_str(), 0, OnKids, n);
+  int rc = Issue(n, jute::kOpGetChildren2);
   if (rc != ZOK) {
     n->pending = 0;
     w_.in_flight -= 1;
@@ -284,13 +349,13 @@ void Walker::Settle(Node* n) {
     return;
   }
   bool stable = SameStat(n->data_stat, n->acl_stat);
-  if (stable && n->data_stat.numChildren > 0 && !n->have_kids) {
+  if (stable && n->data_stat.num_children > 0 && !n->have_kids) {
     RequestKids(n);
     return;
   }
   if (stable && n->have_kids) {
     stable = SameStat(n->kids_stat, n->data_stat) &&
-             static_cast<size_t>(n->kids_stat.numChildren) == n->kid_names.size();
+             static_cast<size_t>(n->kids_stat.num_children) == n->kid_names.size();
   }
   if (!stable && n->attempts < w_.options->max_attempts) {
     w_.stats.rereads++;
@@ -327,13 +392,13 @@ void Walker::Advance() {
     Node* top = stack_.back();
     if (!top->visited && !top->gone) {
       if (!top->complete) return;
-      const ::Stat& st = top->data_stat;
+      const Stat& st = top->data_stat;
       w_.stats.max_zxid = std::max({w_.stats.max_zxid, st.czxid, st.mzxid, st.pzxid});
       WalkedNode out;
       out.path = top->path;
       out.data = std::move(top->data);
       out.acl = std::move(top->acl);
-      out.stat = internal::ToStat(st);
+      out.stat = st;
       out.attempts = top->attempts;
       out.unstable = !SameStat(top->data_stat, top->acl_stat) ||
                      (top->have_kids && !SameStat(top->kids_stat, top->data_stat));
@@ -402,6 +467,22 @@ Result<WalkStats> Walker::Run() {
       Advance();
       Prefetch();
     }
+    if (!w_.wire.empty()) {
+      // Replies still due when the walk stops are dropped with the connections: no
+      // callback refers to the nodes after Pump returns.
+      if (stack_.empty() || !w_.error.ok()) break;
+      bool have_ready;
+      {
+        std::lock_guard<std::mutex> lock(w_.mu);
+        have_ready = !w_.ready.empty();
+      }
+      if (!have_ready) {
+        Status s = WireSession::Pump(w_.wire, [this](WireSession&, const WireReply& r) { return OnWire(w_, r); },
+                                     Deadline::After(kWaitSlice));
+        if (!s.ok()) Fail(s.WithContext(fmt::format("walk {}", w_.options->root)));
+      }
+      continue;
+    }
     std::unique_lock<std::mutex> lock(w_.mu);
     w_.waiting = true;
     w_.wanted = stack_.empty() ? nullptr : stack_.back();
@@ -430,7 +511,31 @@ Result<WalkStats> WalkTree(Session& session, const WalkOptions& options, const W
 Result<WalkStats> WalkTree(const std::vector<Session*>& sessions, const WalkOptions& options,
                            const WalkVisitor& visit) {
   if (sessions.empty()) return InvalidArgumentError("WalkTree: no session");
-  Walker walker(sessions, options, visit);
+  std::vector<std::unique_ptr<WireSession>> owned;
+  std::vector<WireSession*> wire;
+  if (options.client == WalkClient::kWire) {
+    size_t count = options.connections > 0 ? static_cast<size_t>(options.connections) : sessions.size();
+    for (size_t i = 0; i < count; ++i) {
+      Session* s = sessions[i % sessions.size()];
+      const SessionOptions& so = SessionAccess::Options(*s);
+      STRATA_ASSIGN_OR_RETURN(ConnectString cs, ParseConnectString(so.connect));
+      WireOptions wo;
+      wo.server = s->CurrentServer();
+      if (wo.server.empty()) {
+        return UnavailableError(fmt::format("walk {}: the session to ZooKeeper {} is not connected", options.root,
+                                            so.connect));
+      }
+      wo.chroot = cs.chroot;
+      wo.session_timeout_ms = so.session_timeout_ms;
+      wo.auth = so.auth;
+      auto connect_time = std::min<std::chrono::milliseconds>(kMaxWireConnect,
+                                                              std::chrono::milliseconds(so.session_timeout_ms));
+      STRATA_ASSIGN_OR_RETURN(auto ws, WireSession::Connect(wo, Deadline::After(connect_time)));
+      wire.push_back(ws.get());
+      owned.push_back(std::move(ws));
+    }
+  }
+  Walker walker(sessions, wire, options, visit);
   return walker.Run();
 }
 

@@ -18,6 +18,11 @@
 // times the server's jute.maxbuffer) and the child-name lists of the directories on the
 // current path and of those read ahead. Never the whole tree.
 //
+// Transport: by default the walk opens its own connections (wire_session.h), one per
+// session given, and pipelines the requests from the calling thread; a connection lost
+// or silent for a session timeout fails the walk with Unavailable. The C client's
+// asynchronous calls on the sessions themselves remain as WalkClient::kCClient.
+//
 // Thread-safety: WalkTree blocks the calling thread, which also runs the visitor. The
 // session may be used by other threads meanwhile, but a session should run one walk at a
 // time.
@@ -38,6 +43,16 @@
 
 namespace strata::zk {
 
+// How the walk talks to ZooKeeper.
+enum class WalkClient {
+  // Its own connections (wire_session.h), one per session given, to the server that
+  // session is connected to, with the session's credentials and chroot; requests
+  // pipelined from the walking thread. Several times faster than the C client.
+  kWire,
+  // The C client's asynchronous calls on the sessions themselves.
+  kCClient,
+};
+
 struct WalkOptions {
   // Absolute path of the subtree to walk (the session has no chroot applied by strata;
   // a connect-string chroot of the session itself works too).
@@ -54,6 +69,14 @@ struct WalkOptions {
   // Reads of a znode that keeps changing between its replies; after that it is visited
   // with `unstable` set. Default 10.
   int max_attempts = 10;
+  // Default kWire; kCClient is the fallback should a server not accept the walk's own
+  // connections.
+  WalkClient client = WalkClient::kWire;
+  // kWire: connections the reads are spread over (0: one per session given), opened to
+  // the sessions' servers in turn. The server answers one connection's requests in
+  // order; several in parallel, and it spends less per request when its requests come
+  // over more connections (docs/zookeeper.md, "Performance").
+  int connections = 0;
   // Stops the walk (Cancelled) when cancelled.
   CancelToken cancel;
 };
@@ -87,6 +110,9 @@ using WalkVisitor = std::function<Status(WalkedNode& node)>;
 //   PermissionDenied: a znode may not be read (its ACL lacks READ for this session), with
 //     its path; a backup needs a principal that may read every znode;
 //   Unavailable / Aborted: the connection was lost for good / the session expired;
+//   DeadlineExceeded / Unauthenticated: the walk's own connection could not be opened in
+//     time / its credentials were refused (WalkClient::kWire);
+//   DataLoss: a reply that does not decode (kWire);
 //   Cancelled: options.cancel was cancelled;
 //   the visitor's error.
 // Every request has completed when it returns, whatever the outcome.

@@ -24,6 +24,8 @@ std::vector<zk::Acl> ToAcls(const ::ACL_vector& acls);
 // tree_writer.cc). The handle belongs to the session and lives as long as it.
 struct SessionAccess {
   static zhandle_t* Handle(Session& session);
+  // The options it was opened with (credentials included: never log them).
+  static const SessionOptions& Options(Session& session);
 };
 
 }  // namespace strata::zk::internal
