@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 #include "kafka/admin.h"
 #include "kafka/consumer.h"
@@ -90,6 +91,17 @@ class KafkaPartitionEndTest : public ::testing::TestWithParam<const char*> {
     ASSERT_TRUE(p.Flush(Soon()).ok());
     s = p.AbortTransaction(Soon());
     ASSERT_TRUE(s.ok()) << s.ToString();
+    // The transaction coordinator writes the markers after EndTxn has answered: wait
+    // until the abort marker is in, so every test starts from the same log.
+    auto consumer = Consumer::Open(Client(), {});
+    ASSERT_TRUE(consumer.ok()) << consumer.status().ToString();
+    int64_t high = -1;
+    for (Deadline d = Soon(); !d.Expired() && high < 7;) {
+      auto wm = (*consumer)->QueryWatermarks(topic_, 0, Soon());
+      if (wm.ok()) high = wm->high;
+      if (high < 7) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(high, 7) << "the abort marker did not arrive";
   }
 
   std::unique_ptr<Consumer> OpenConsumer(Isolation isolation, bool report_end, std::optional<std::string> group = {}) {
