@@ -73,6 +73,9 @@ void EncodeWorkers::Run(Worker& w) {
     for (auto& item : taken) {
       if (skip || !s.ok()) break;
       s = handler_(item);
+      // Let go of what the item holds now (a raw chunk pins its whole fetch response).
+      item.record.reset();
+      item.chunk.reset();
     }
     taken.clear();
     lock.lock();

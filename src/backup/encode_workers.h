@@ -1,9 +1,10 @@
 // EncodeWorkers: a small pool that runs the CPU-heavy part of a backup (encoding and
-// compressing record batches) beside the thread that polls Kafka. Work for one partition
-// always goes to the same worker, so a partition's records are handled in order by one
-// thread and its PartitionTask needs no lock. Queues are bounded by item count, so memory
-// stays bounded when the workers fall behind: Submit then blocks (and librdkafka's fetch
-// queue absorbs the difference).
+// compressing record batches, or copying and hashing the batches the raw reader keeps)
+// beside the thread that polls Kafka. Work for one partition always goes to the same
+// worker, so a partition's records are handled in order by one thread and its
+// PartitionTask needs no lock. Queues are bounded by item count, so memory stays bounded
+// when the workers fall behind: Submit then blocks (and librdkafka's fetch queue absorbs
+// the difference); raw chunks are also bounded by the raw reader's response pool.
 //
 // Thread-safe: Submit and Drain from one producer thread; the handler runs on workers.
 #pragma once
@@ -19,14 +20,17 @@
 
 #include "core/status.h"
 #include "kafka/consumer.h"
+#include "kafka/raw_fetcher.h"
 
 namespace strata::backup {
 
-// One unit of work for a partition: a record to add, or the end of the partition
-// reached at `end_offset` (when `record` is empty).
+// One unit of work for a partition: a record to add; or batches the raw reader fetched,
+// to keep as they are, after which the partition is read up to `end_offset`; or (neither)
+// the end of the partition reached at `end_offset`.
 struct EncodeItem {
   size_t task = 0;
   std::optional<kafka::Message> record;
+  std::optional<kafka::RawChunk> chunk;
   int64_t end_offset = -1;
 };
 

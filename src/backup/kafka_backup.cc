@@ -31,6 +31,11 @@ constexpr auto kProgressEvery = std::chrono::seconds(1);
 // Records queued per encoding worker (about 8 MiB of 1 KiB records).
 constexpr size_t kWorkerQueueItems = 8192;
 
+// Adds to a counter only one thread writes (no read-modify-write instruction needed).
+void Count(std::atomic<int64_t>& counter, int64_t n) {
+  counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
 class Job : public kafka::RebalanceListener {
  public:
   Job(const Repository& repo, const KafkaBackupOptions& options, const ProgressCallback& progress)
@@ -56,6 +61,7 @@ class Job : public kafka::RebalanceListener {
   Status SealAll();
   Status EnforceBudget(size_t worker);
   Status Encode(EncodeItem& item);
+  Status EncodeRaw(EncodeItem& item);
   int Workers() const;
   // Bytes for segments in progress and uploads waiting: what librdkafka's queue leaves.
   uint64_t SegmentBudget() const { return options_.memory_budget / 2; }
@@ -76,6 +82,8 @@ class Job : public kafka::RebalanceListener {
   std::unique_ptr<kafka::Consumer> consumer_;
   // The raw reader, when used; consumer_ then only queries watermarks and commits.
   std::unique_ptr<kafka::RawFetcher> raw_;
+  // Segment buffers back from their upload, for the next segments.
+  std::unique_ptr<BufferRecycler> buffers_;
   std::unique_ptr<SegmentUploader> uploader_;
   std::vector<TopicMeta> topics_;
   std::vector<PartitionTask> tasks_;
@@ -90,7 +98,9 @@ class Job : public kafka::RebalanceListener {
   // since when the partition has been at its end below the target.
   std::vector<int64_t> dispatched_;
   std::vector<std::optional<Clock::time_point>> at_end_since_;
-  std::vector<int64_t> records_in_, bytes_in_;
+  // Records and bytes read per task: counted by the reading thread (librdkafka reader) or
+  // by the task's worker (raw reader), read by progress reports.
+  std::vector<std::atomic<int64_t>> records_in_, bytes_in_;
   // Whether this process reads the task's partition: always, unless scale-out lets the
   // group decide. Other tasks mirror the newest manifest's state.
   std::vector<bool> owned_;
@@ -157,8 +167,8 @@ Status Job::Seal(PartitionTask& task, uint64_t& buffered) {
   ++segments_written_;
   bytes_stored_ += static_cast<int64_t>(sealed->data.size() + sealed->index.size());
   std::vector<UploadItem> items;
-  items.push_back({sealed->key, std::move(sealed->data)});
-  items.push_back({sealed->index_key, std::move(sealed->index)});
+  items.push_back({sealed->key, std::move(sealed->data), sealed->crc32c});
+  items.push_back({sealed->index_key, std::move(sealed->index), std::nullopt});
   return uploader_->Submit(std::move(items), nullptr);
 }
 
@@ -187,6 +197,7 @@ Status Job::EnforceBudget(size_t worker) {
 
 // Runs on the worker that owns item.task.
 Status Job::Encode(EncodeItem& item) {
+  if (item.chunk) return EncodeRaw(item);
   PartitionTask& task = tasks_[item.task];
   uint64_t& buffered = buffered_[item.task % buffered_.size()];
   if (!item.record) {
@@ -194,7 +205,7 @@ Status Job::Encode(EncodeItem& item) {
     return OkStatus();
   }
   uint64_t before = task.buffered_bytes();
-  STRATA_RETURN_IF_ERROR(task.Add(*item.record, options_));
+  STRATA_RETURN_IF_ERROR(task.Add(*item.record, options_, *buffers_));
   buffered += task.buffered_bytes() - before;
   if (task.buffered_bytes() >= options_.segment_bytes) STRATA_RETURN_IF_ERROR(Seal(task, buffered));
   return EnforceBudget(item.task % buffered_.size());
@@ -275,9 +286,9 @@ Status Job::Read() {
       dispatched_[i] = std::max(dispatched_[i], m.offset() + 1);
       at_end_since_[i].reset();
       touched = i;
-      ++records_in_[i];
-      bytes_in_[i] += static_cast<int64_t>(RecordBytes(m));
-      STRATA_RETURN_IF_ERROR(workers_->Submit(EncodeItem{i, std::move(ev->message), -1}));
+      Count(records_in_[i], 1);
+      Count(bytes_in_[i], static_cast<int64_t>(RecordBytes(m)));
+      STRATA_RETURN_IF_ERROR(workers_->Submit(EncodeItem{i, std::move(ev->message), std::nullopt, -1}));
     } else if (ev->end) {
       PartitionTask* task = Find(ev->end->topic, ev->end->partition);
       if (task != nullptr && owned_[task - tasks_.data()]) {
@@ -285,7 +296,7 @@ Status Job::Read() {
         dispatched_[i] = std::max(dispatched_[i], ev->end->offset);
         if (!at_end_since_[i]) at_end_since_[i] = Clock::now();
         touched = i;
-        STRATA_RETURN_IF_ERROR(workers_->Submit(EncodeItem{i, std::nullopt, ev->end->offset}));
+        STRATA_RETURN_IF_ERROR(workers_->Submit(EncodeItem{i, std::nullopt, std::nullopt, ev->end->offset}));
       }
     }
     bool sweep = ev->empty() || ++events % kSweepEvery == 0;
@@ -354,6 +365,8 @@ Status Job::OpenRawReader() {
   kafka::RawFetcherOptions ro;
   ro.isolation = options_.isolation;
   ro.request_timeout = options_.request_timeout;
+  // As the librdkafka reader's queue: half the memory budget (the rest is for segments).
+  ro.queue_bytes = options_.memory_budget / 2;
   // Checks every batch (CRC-32C, records) on the fetching threads, beside this one.
   ro.prepare = [](kafka::RawChunk& chunk) -> Status {
     thread_local format::BatchChecker checker;
@@ -372,7 +385,7 @@ Status Job::OpenRawReader() {
 }
 
 // The raw reader's counterpart of one consumer poll: a chunk of one partition's batches
-// goes straight into its segment, on this thread (appending is a copy and a hash).
+// goes to the partition's worker (appending them to the segment is a copy and a hash).
 Status Job::PollRaw() {
   auto chunk = raw_->Poll(Deadline::After(kPollWait));
   if (!chunk.ok()) {
@@ -392,26 +405,36 @@ Status Job::PollRaw() {
   if (task == nullptr) return InternalError(fmt::format("batches from unassigned partition {}/{}", c.topic, c.partition));
   size_t i = static_cast<size_t>(task - tasks_.data());
   if (!owned_[i]) return OkStatus();
-  uint64_t& buffered = buffered_[i % buffered_.size()];
-  if (!c.batches.empty()) {
-    const auto& checked = std::any_cast<const std::vector<format::CheckedBatch>&>(c.prepared);
-    for (size_t b = 0; b < c.batches.size(); ++b) {
-      uint64_t before = task->buffered_bytes();
-      STRATA_ASSIGN_OR_RETURN(int64_t added, task->AddBatch(c.batches[b].bytes, checked[b], options_));
-      buffered += task->buffered_bytes() - before;
-      records_in_[i] += added;
-      bytes_in_[i] += static_cast<int64_t>(c.batches[b].bytes.size());
-      if (task->buffered_bytes() >= options_.segment_bytes) STRATA_RETURN_IF_ERROR(Seal(*task, buffered));
-    }
-  }
-  task->SkipPast(c.next_offset);
   dispatched_[i] = std::max(dispatched_[i], c.next_offset);
   if (c.next_offset >= c.end_offset) {
     if (!at_end_since_[i]) at_end_since_[i] = Clock::now();
   } else {
     at_end_since_[i].reset();
   }
-  return EnforceBudget(i % buffered_.size());
+  int64_t next = c.next_offset;
+  return workers_->Submit(EncodeItem{i, std::nullopt, std::move(c), next});
+}
+
+// Runs on the worker that owns item.task.
+Status Job::EncodeRaw(EncodeItem& item) {
+  PartitionTask& task = tasks_[item.task];
+  uint64_t& buffered = buffered_[item.task % buffered_.size()];
+  const kafka::RawChunk& c = *item.chunk;
+  if (!c.batches.empty()) {
+    const auto& checked = std::any_cast<const std::vector<format::CheckedBatch>&>(c.prepared);
+    for (size_t b = 0; b < c.batches.size(); ++b) {
+      uint64_t before = task.buffered_bytes();
+      STRATA_ASSIGN_OR_RETURN(int64_t added, task.AddBatch(c.batches[b].bytes, checked[b], options_, *buffers_));
+      buffered += task.buffered_bytes() - before;
+      if (added > 0) {
+        Count(records_in_[item.task], added);
+        Count(bytes_in_[item.task], static_cast<int64_t>(c.batches[b].bytes.size()));
+      }
+      if (task.buffered_bytes() >= options_.segment_bytes) STRATA_RETURN_IF_ERROR(Seal(task, buffered));
+    }
+  }
+  task.SkipPast(item.end_offset);
+  return EnforceBudget(item.task % buffered_.size());
 }
 
 // Batches the raw reader cannot keep as they are (gzip, snappy, pre-0.11 message sets):
@@ -419,6 +442,9 @@ Status Job::PollRaw() {
 // partition's segments end (nothing from the raw reader's queue is half-used).
 Status Job::FallBackToLibrdkafka(const Status& why) {
   Log().warn("{}; reading the rest of this run with librdkafka", why.message());
+  // The workers finish the chunks before the failed one: each partition's position is
+  // then where its segments end.
+  STRATA_RETURN_IF_ERROR(workers_->Drain());
   raw_.reset();
   std::vector<kafka::PartitionStart> starts;
   for (size_t i = 0; i < tasks_.size(); ++i) {
@@ -548,14 +574,15 @@ Result<KafkaBackupResult> Job::Run() {
   STRATA_RETURN_IF_ERROR(Plan());
   STRATA_RETURN_IF_ERROR(OpenRawReader());
   result_.partitions = static_cast<int>(tasks_.size());
+  buffers_ = std::make_unique<BufferRecycler>(SegmentBudget() / 4);
   uploader_ = std::make_unique<SegmentUploader>(repo_.store(), options_.upload_threads,
-                                                SegmentBudget() / 2, CancelToken());
+                                                SegmentBudget() / 2, CancelToken(), buffers_.get());
   buffered_.assign(static_cast<size_t>(Workers()), 0);
   dispatched_.resize(tasks_.size());
   for (size_t i = 0; i < tasks_.size(); ++i) dispatched_[i] = tasks_[i].position();
   at_end_since_.resize(tasks_.size());
-  records_in_.assign(tasks_.size(), 0);
-  bytes_in_.assign(tasks_.size(), 0);
+  records_in_ = std::vector<std::atomic<int64_t>>(tasks_.size());
+  bytes_in_ = std::vector<std::atomic<int64_t>>(tasks_.size());
   owned_.assign(tasks_.size(), !options_.scale_out);
   workers_ = std::make_unique<EncodeWorkers>(Workers(), kWorkerQueueItems, [this](EncodeItem& item) { return Encode(item); });
   Status read = Read();

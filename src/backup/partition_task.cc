@@ -4,6 +4,7 @@
 
 #include "backup/kafka_backup.h"
 #include "backup/repository.h"
+#include "backup/segment_uploader.h"
 
 namespace strata::backup {
 
@@ -63,11 +64,11 @@ std::string PartitionTask::SkipTo(int64_t offset, const std::string& reason) {
   return fmt::format("{}/{} offsets {}..{} ({})", topic_, state_.partition, gap.from, gap.to, reason);
 }
 
-void PartitionTask::EnsureBuilder(const KafkaBackupOptions& options) {
+void PartitionTask::EnsureBuilder(const KafkaBackupOptions& options, BufferRecycler& buffers) {
   if (builder_) return;
   // Room for the whole segment up front: growing by doubling would copy it again and
   // again. Pages the segment does not reach are never touched, so cost no memory.
-  buffer_.reserve(options.segment_bytes + (1 << 20));
+  buffer_ = buffers.Take(options.segment_bytes + (1 << 20));
   format::BatchEncoderOptions eo;
   eo.zstd_level = options.zstd_level;
   builder_ = std::make_unique<format::SegmentBuilder>(eo);
@@ -82,11 +83,11 @@ void PartitionTask::TakePending() {
 }
 
 Result<int64_t> PartitionTask::AddBatch(ByteView batch, const format::CheckedBatch& checked,
-                                        const KafkaBackupOptions& options) {
+                                        const KafkaBackupOptions& options, BufferRecycler& buffers) {
   const format::BatchHeader& h = checked.header;
   if (h.last_offset() < state_.next_offset) return 0;
   std::string where = fmt::format("{}/{} offset {}", topic_, state_.partition, h.base_offset);
-  EnsureBuilder(options);
+  EnsureBuilder(options, buffers);
   int64_t added = h.record_count;
   if (h.base_offset < state_.next_offset) {
     Result<int64_t> tail = AddTail(batch, h);
@@ -127,10 +128,10 @@ Result<int64_t> PartitionTask::AddTail(ByteView batch, const format::BatchHeader
   return added;
 }
 
-Status PartitionTask::Add(const kafka::Message& r, const KafkaBackupOptions& options) {
+Status PartitionTask::Add(const kafka::Message& r, const KafkaBackupOptions& options, BufferRecycler& buffers) {
   const int64_t offset = r.offset();
   if (offset < state_.next_offset) return OkStatus();
-  EnsureBuilder(options);
+  EnsureBuilder(options, buffers);
   r.Headers(&header_views_);
   header_scratch_.clear();
   uint64_t bytes = 0;
@@ -183,6 +184,7 @@ Result<std::optional<SealedSegment>> PartitionTask::Seal(const std::string& clus
                                       run, ".log");
   s.index_key = s.key + format::kSegmentIndexSuffix;
   s.data = std::move(buffer_);
+  s.crc32c = summary.crc32c;
   s.index = index.Serialize();
   buffer_ = Bytes();
   builder_.reset();

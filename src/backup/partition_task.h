@@ -22,11 +22,13 @@
 namespace strata::backup {
 
 struct KafkaBackupOptions;
+class BufferRecycler;
 
 struct SealedSegment {
   std::string key;
   std::string index_key;
   Bytes data;
+  uint32_t crc32c = 0;  // of data
   Bytes index;
 };
 
@@ -62,13 +64,14 @@ class PartitionTask {
 
   // Adds a record read from the partition. Records at offsets below position() (a
   // re-delivery) are ignored.
-  Status Add(const kafka::Message& record, const KafkaBackupOptions& options);
+  Status Add(const kafka::Message& record, const KafkaBackupOptions& options, BufferRecycler& buffers);
   // Adds a batch kept as the source wrote it (the raw reader), already checked by
   // format::BatchChecker: it goes into the segment byte for byte. A batch wholly below
   // position() is ignored; one that starts below it (a run resuming inside a batch) has
   // its records from position() on re-encoded instead. Returns the records added;
-  // errors name the partition.
-  Result<int64_t> AddBatch(ByteView batch, const format::CheckedBatch& checked, const KafkaBackupOptions& options);
+  // errors name the partition. A new segment's buffer comes from `buffers`.
+  Result<int64_t> AddBatch(ByteView batch, const format::CheckedBatch& checked, const KafkaBackupOptions& options,
+                           BufferRecycler& buffers);
   // The reader passed offsets up to `offset` (transaction markers, aborted batches).
   void SkipPast(int64_t offset) {
     if (offset > state_.next_offset) state_.next_offset = offset;
@@ -93,7 +96,7 @@ class PartitionTask {
   }
 
  private:
-  void EnsureBuilder(const KafkaBackupOptions& options);
+  void EnsureBuilder(const KafkaBackupOptions& options, BufferRecycler& buffers);
   // Moves the builder's finished batches into buffer_.
   void TakePending();
   Result<int64_t> AddTail(ByteView batch, const format::BatchHeader& header);

@@ -4,9 +4,42 @@
 
 namespace strata::backup {
 
+namespace {
+// Smaller buffers are not worth keeping (an index, a small segment).
+constexpr size_t kRecycleAtLeast = size_t{1} << 20;
+}  // namespace
+
+Bytes BufferRecycler::Take(size_t capacity) {
+  Bytes b;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // The fullest buffer has the most pages ready.
+    auto best = free_.end();
+    for (auto it = free_.begin(); it != free_.end(); ++it) {
+      if (best == free_.end() || it->size() > best->size()) best = it;
+    }
+    if (best != free_.end()) {
+      kept_ -= best->size();
+      b = std::move(*best);
+      free_.erase(best);
+    }
+  }
+  b.clear();
+  b.reserve(capacity);
+  return b;
+}
+
+void BufferRecycler::Give(Bytes buffer) {
+  if (buffer.capacity() < kRecycleAtLeast) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (kept_ + buffer.size() > max_bytes_) return;  // freed on return, after the unlock
+  kept_ += buffer.size();
+  free_.push_back(std::move(buffer));
+}
+
 SegmentUploader::SegmentUploader(storage::ObjectStore& store, int threads, uint64_t max_queued_bytes,
-                                 CancelToken cancel)
-    : store_(store), cancel_(std::move(cancel)), max_queued_bytes_(max_queued_bytes) {
+                                 CancelToken cancel, BufferRecycler* recycler)
+    : store_(store), cancel_(std::move(cancel)), recycler_(recycler), max_queued_bytes_(max_queued_bytes) {
   for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { Work(); });
 }
 
@@ -66,11 +99,14 @@ void SegmentUploader::Work() {
     Status status;
     if (!skip) {
       for (const auto& item : job.items) {
-        status = store_.Put(storage::ObjectKey(item.key), item.data, storage::WriteOptions{.if_absent = true},
+        status = store_.Put(storage::ObjectKey(item.key), item.data, storage::WriteOptions{.if_absent = true, .crc32c = item.crc32c},
                             storage::CallOptions{Deadline::Infinite(), cancel_});
         if (!status.ok()) break;
       }
       if (status.ok() && job.done) job.done();
+      if (recycler_ != nullptr) {
+        for (auto& item : job.items) recycler_->Give(std::move(item.data));
+      }
     }
     lock.lock();
     --in_flight_;

@@ -8,5 +8,6 @@ namespace strata::format {
 
 using strata::Crc32c;
 using strata::Crc32cExtend;
+using strata::Crc32cCombine;
 
 }  // namespace strata::format

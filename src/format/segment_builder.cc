@@ -43,7 +43,9 @@ Status SegmentBuilder::AddCheckedBatch(const CheckedBatch& batch, ByteView bytes
   b.max_timestamp = batch.max_timestamp;
   b.uncompressed_records_bytes = batch.uncompressed_records_bytes;
   Account(b, {h.base_offset, h.last_offset(), static_cast<int64_t>(finished_bytes()), h.max_timestamp});
-  crc_ = Crc32cExtend(crc_, bytes);
+  // The batch's CRC field covers its bytes from the attributes on, and was checked: the
+  // segment's CRC extends over the fields before it, then takes the rest from it.
+  crc_ = Crc32cCombine(Crc32cExtend(crc_, bytes.substr(0, kAttributesOffset)), h.crc, bytes.size() - kAttributesOffset);
   sha_.Update(bytes);
   kept_bytes_ += bytes.size();
   kept_last_offset_ = h.last_offset();

@@ -49,7 +49,8 @@ class SegmentBuilder {
   Status Add(const KafkaRecordView& record);
   Status Add(const KafkaRecord& record);
 
-  // Adds a batch kept as the source encoded it (checked by BatchChecker). Finishes the
+  // Adds a batch kept as the source encoded it (`batch` is what BatchChecker said of
+  // exactly these `bytes`: the segment's CRC is extended with the batch's own). Finishes the
   // open batch first, so pending() may grow: the caller appends pending() to the object,
   // calls ClearPending(), then appends `batch` itself. Returns InvalidArgument if its
   // base offset is not above the last offset added, or `bytes` is not the batch's size;

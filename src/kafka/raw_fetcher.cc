@@ -105,6 +105,63 @@ class Connection {
   std::atomic<int> fd_{-1};
 };
 
+// Response buffers, reused. A fresh buffer of many MiB is a fresh mapping whose every
+// page the kernel zero-fills on first touch: with a new buffer per response that was a
+// third of the reading thread's time. The pool is also what bounds the reader's memory:
+// at most `count` buffers are out (queued or held by the caller's chunks), and Acquire
+// waits for one to come back.
+class ResponsePool : public std::enable_shared_from_this<ResponsePool> {
+ public:
+  ResponsePool(size_t buffer_bytes, size_t count) : buffer_bytes_(buffer_bytes), count_(std::max<size_t>(1, count)) {}
+
+  // A buffer for a response of `size` bytes (larger responses get a buffer of their own,
+  // not kept), or null once Stop was called.
+  std::shared_ptr<FetchResponseBytes> Acquire(size_t size) {
+    std::unique_ptr<FetchResponseBytes> b;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      changed_.wait(lock, [&] { return stopped_ || out_ < count_; });
+      if (stopped_) return nullptr;
+      if (!free_.empty()) {
+        b = std::move(free_.back());
+        free_.pop_back();
+      }
+      ++out_;
+    }
+    if (b == nullptr || b->capacity < size) {
+      b = std::make_unique<FetchResponseBytes>();
+      b->capacity = std::max(size, buffer_bytes_);
+      b->data = std::make_unique_for_overwrite<char[]>(b->capacity);
+    }
+    b->size = size;
+    return std::shared_ptr<FetchResponseBytes>(b.release(), [pool = shared_from_this()](FetchResponseBytes* r) {
+      pool->Release(std::unique_ptr<FetchResponseBytes>(r));
+    });
+  }
+
+  void Stop() {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  void Release(std::unique_ptr<FetchResponseBytes> b) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (b->capacity == buffer_bytes_) free_.push_back(std::move(b));
+    --out_;
+    changed_.notify_all();
+  }
+
+  const size_t buffer_bytes_;
+  const size_t count_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::vector<std::unique_ptr<FetchResponseBytes>> free_;
+  size_t out_ = 0;
+  bool stopped_ = false;
+};
+
 }  // namespace
 
 struct RawFetcher::Impl {
@@ -116,7 +173,6 @@ struct RawFetcher::Impl {
   };
   struct Item {
     uint64_t generation = 0;
-    size_t bytes = 0;
     std::optional<RawChunk> chunk;
     Status error;
   };
@@ -146,7 +202,7 @@ struct RawFetcher::Impl {
   std::map<Key, Part> parts;
   std::map<int32_t, std::unique_ptr<Broker>> brokers;
   std::deque<Item> queue;
-  size_t queued_bytes = 0;
+  std::shared_ptr<ResponsePool> pool;
   bool need_metadata = true;
   Clock::time_point next_metadata{};
 
@@ -157,6 +213,7 @@ struct RawFetcher::Impl {
       for (auto& [id, b] : brokers) b->conn.Shutdown();
     }
     changed.notify_all();
+    if (pool) pool->Stop();
     for (auto& [id, b] : brokers) {
       if (b->thread.joinable()) b->thread.join();
     }
@@ -166,7 +223,7 @@ struct RawFetcher::Impl {
   void Run(Broker& b);
   std::optional<Sent> NextRequest(Broker& b, std::string* bytes);  // REQUIRES: mu held
   void Fail(const Sent& sent, const Status& why);
-  void Push(Item item);  // REQUIRES: mu held (waits on it)
+  void Push(Item item);  // REQUIRES: mu held
   std::vector<RawChunk> Apply(const Sent& sent, const wire::FetchResponse& resp,
                               const std::shared_ptr<const FetchResponseBytes>& bytes);
 };
@@ -252,14 +309,10 @@ void RawFetcher::Impl::Fail(const Sent& sent, const Status& why) {
 }
 
 void RawFetcher::Impl::Push(Item item) {
-  std::unique_lock<std::mutex> lock(mu, std::adopt_lock);
-  changed.wait(lock, [&] { return stopping || queued_bytes < options.queue_bytes || queue.empty(); });
   if (!stopping && item.generation == generation) {
-    queued_bytes += item.bytes;
     queue.push_back(std::move(item));
     changed.notify_all();
   }
-  lock.release();
 }
 
 std::vector<RawChunk> RawFetcher::Impl::Apply(const Sent& sent, const wire::FetchResponse& resp,
@@ -279,7 +332,7 @@ std::vector<RawChunk> RawFetcher::Impl::Apply(const Sent& sent, const wire::Fetc
       std::string where = fmt::format("{}/{}", t.topic, p.partition);
       auto fail = [&](Status s) {
         part.stopped = true;
-        queue.push_back(Item{generation, 0, std::nullopt, s});
+        queue.push_back(Item{generation, std::nullopt, s});
       };
       if (p.error == wire::kOffsetOutOfRange) {
         fail(OutOfRangeError(fmt::format("{}: offset {} is not in the log any more", where, part.offset)));
@@ -338,19 +391,21 @@ void RawFetcher::Impl::Run(Broker& b) {
       if (s.ok()) s = b.conn.Send(request);
     }
     on_wire = false;
-    auto bytes = std::make_shared<FetchResponseBytes>();
+    std::shared_ptr<FetchResponseBytes> bytes;
     char size_field[kResponseSizeBytes];
     if (s.ok()) s = b.conn.Receive(size_field, sizeof(size_field));
     if (s.ok()) {
-      bytes->size = static_cast<uint32_t>((static_cast<unsigned char>(size_field[0]) << 24) |
+      size_t size = static_cast<uint32_t>((static_cast<unsigned char>(size_field[0]) << 24) |
                                           (static_cast<unsigned char>(size_field[1]) << 16) |
                                           (static_cast<unsigned char>(size_field[2]) << 8) |
                                           static_cast<unsigned char>(size_field[3]));
-      if (bytes->size > kMaxResponseBytes) s = DataLossError(fmt::format("fetch response of {} bytes", bytes->size));
-    }
-    if (s.ok()) {
-      bytes->data = std::make_unique_for_overwrite<char[]>(bytes->size);
-      s = b.conn.Receive(bytes->data.get(), bytes->size);
+      if (size > kMaxResponseBytes) {
+        s = DataLossError(fmt::format("fetch response of {} bytes", size));
+      } else {
+        bytes = pool->Acquire(size);
+        if (bytes == nullptr) return;  // stopping
+        s = b.conn.Receive(bytes->data.get(), bytes->size);
+      }
     }
     Result<wire::FetchResponse> resp = s.ok() ? wire::DecodeFetchResponse(std::string_view(bytes->data.get(), bytes->size))
                                              : Result<wire::FetchResponse>(s);
@@ -383,9 +438,9 @@ void RawFetcher::Impl::Run(Broker& b) {
       std::lock_guard<std::mutex> lock(mu);
       gen = generation;
     }
+    bytes.reset();  // the chunks hold it
     for (RawChunk& c : chunks) {
-      Item item{gen, 0, std::nullopt, OkStatus()};
-      for (const auto& kb : c.batches) item.bytes += kb.bytes.size();
+      Item item{gen, std::nullopt, OkStatus()};
       if (options.prepare && !c.batches.empty()) {
         item.error = options.prepare(c).WithContext(fmt::format("{}/{}", c.topic, c.partition));
       }
@@ -416,6 +471,9 @@ Result<std::unique_ptr<RawFetcher>> RawFetcher::Open(const ClientOptions& client
   auto impl = std::make_unique<Impl>();
   impl->client = client;
   impl->options = options;
+  // Room for the response's own fields around max_bytes of records.
+  const size_t buffer_bytes = static_cast<size_t>(options.max_bytes) + (size_t{1} << 20);
+  impl->pool = std::make_shared<ResponsePool>(buffer_bytes, std::max<size_t>(2, options.queue_bytes / buffer_bytes));
   STRATA_ASSIGN_OR_RETURN(impl->handle, internal::NewHandle(RD_KAFKA_PRODUCER, client, {}));
   return std::unique_ptr<RawFetcher>(new RawFetcher(std::move(impl)));
 }
@@ -433,7 +491,6 @@ Status RawFetcher::Assign(const std::vector<PartitionStart>& starts) {
     }
     impl_->parts = std::move(parts);
     impl_->queue.clear();
-    impl_->queued_bytes = 0;
     impl_->changed.notify_all();
   }
   return impl_->RefreshMetadata();
@@ -456,8 +513,6 @@ Result<std::optional<RawChunk>> RawFetcher::Poll(Deadline deadline) {
     }
     Impl::Item item = std::move(im.queue.front());
     im.queue.pop_front();
-    im.queued_bytes -= item.bytes;
-    im.changed.notify_all();
     if (item.generation != im.generation) continue;
     if (!item.error.ok()) return item.error;
     return std::move(item.chunk);

@@ -5,8 +5,10 @@
 // transaction markers, and with read_committed the batches of aborted transactions, are
 // dropped (fetch_protocol.h says how). The backup's raw reader (docs/kafka-backup.md).
 //
-// Memory: one request in flight per broker, and at most `queue_bytes` of responses
-// waiting for Poll (a fetching thread waits when that is reached).
+// Memory: one request in flight per broker; responses are received into buffers from a
+// pool of about `queue_bytes`, reused once every chunk pointing into a buffer is gone
+// (queued for Poll or held by the caller): a fetching thread waits for a buffer when the
+// pool is used up, so the caller bounds the reader's memory by releasing chunks.
 // Thread-safe: Assign and Poll from one thread; `prepare` runs on the fetching threads.
 #pragma once
 
@@ -31,6 +33,7 @@ namespace strata::kafka {
 struct FetchResponseBytes {
   std::unique_ptr<char[]> data;
   size_t size = 0;
+  size_t capacity = 0;
 };
 
 // Batches of one partition from one fetch response.
@@ -55,13 +58,14 @@ struct RawChunk {
 
 struct RawFetcherOptions {
   Isolation isolation = Isolation::kReadCommitted;
-  // Per response and per partition (default 32 MiB and 8 MiB). Larger responses mean
+  // Per response and per partition (default 16 MiB and 8 MiB). Larger responses mean
   // fewer round trips and more memory.
-  int32_t max_bytes = 32 << 20;
+  int32_t max_bytes = 16 << 20;
   int32_t partition_max_bytes = 8 << 20;
   // How long a broker may hold a fetch that has nothing new (follow mode's idle cost).
   int32_t max_wait_ms = 500;
-  // Bytes of responses waiting for Poll before the fetching threads wait (default 64 MiB).
+  // Bytes of response buffers, in use or free for reuse (default 64 MiB; at least two
+  // responses of max_bytes). Chunks not yet released count.
   size_t queue_bytes = size_t{64} << 20;
   std::chrono::milliseconds request_timeout{30'000};
   // Optional: runs on the fetching thread for each chunk with kept batches, after the

@@ -81,6 +81,10 @@ class ObjectWriter {
 struct WriteOptions {
   // Fail with AlreadyExists instead of replacing an existing object.
   bool if_absent = false;
+  // The CRC-32C of the data, if the caller has it already (a segment's, computed as it
+  // was built): a store that sends one with the data (S3) then skips a pass over it. The
+  // server checks it, so a wrong value fails the write.
+  std::optional<uint32_t> crc32c = std::nullopt;
 };
 
 class ObjectStore {

@@ -93,7 +93,8 @@ bool S3Bucket::HoldsOurBytes(const std::string& key, ByteView data,
 
 Result<storage::ObjectInfo> S3Bucket::PutObject(const std::string& key, ByteView data,
                                                 bool if_absent,
-                                                const storage::CallOptions& call) const {
+                                                const storage::CallOptions& call,
+                                                std::optional<uint32_t> known_crc32c) const {
   std::optional<KeyTurn> turn;
   if (if_absent) {
     turn.emplace(*this, key);
@@ -106,7 +107,7 @@ Result<storage::ObjectInfo> S3Bucket::PutObject(const std::string& key, ByteView
       if (existing.status().code() != StatusCode::kNotFound) return existing.status();
     }
   }
-  const std::string checksum = Crc32cHeaderValue(Crc32c(data));
+  const std::string checksum = Crc32cHeaderValue(known_crc32c ? *known_crc32c : Crc32c(data));
   PutObjectRequest request;
   request.key = key;
   request.content_type = std::string(kOctetStream);

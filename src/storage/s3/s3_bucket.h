@@ -79,9 +79,11 @@ class S3Bucket {
 
   // Stores `data` under `key`; with `if_absent`, AlreadyExists if the key exists.
   // Returns size, ETag (unquoted) and now as the modification time. DataLoss if the
-  // server's checksum differs from ours.
+  // server's checksum differs from ours. `known_crc32c`: data's CRC-32C if the caller has
+  // it (else computed here).
   Result<storage::ObjectInfo> PutObject(const std::string& key, ByteView data, bool if_absent,
-                                        const storage::CallOptions& call) const;
+                                        const storage::CallOptions& call,
+                                        std::optional<uint32_t> known_crc32c = std::nullopt) const;
   // The object, or the part given by `range` with ObjectStore::GetRange semantics (cut
   // at the end; OutOfRange past the size). NotFound if missing; DataLoss if a checksum
   // does not match.

@@ -56,7 +56,7 @@ S3Store::S3Store(std::shared_ptr<S3Client> client, S3StoreOptions options)
 Status S3Store::Put(const ObjectKey& key, ByteView data, const storage::WriteOptions& options,
                     const CallOptions& call) {
   STRATA_RETURN_IF_ERROR(CheckKeyAndCall(key, call));
-  return bucket_->PutObject(Full(key), data, options.if_absent, call).status();
+  return bucket_->PutObject(Full(key), data, options.if_absent, call, options.crc32c).status();
 }
 
 Result<Bytes> S3Store::Get(const ObjectKey& key, const CallOptions& call) {
