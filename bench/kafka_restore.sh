@@ -43,9 +43,15 @@ produce=$repo_dir/build-bench/bench/kafka_produce_bench
 
 work=$(mktemp -d)
 stack=$work/stack
+# The stack's Kafka logs and S3 data are gigabytes: everything goes, unless kept.
 cleanup() {
-  [ "$keep" = 1 ] || scripts/stack.sh stop --dir "$stack" >/dev/null 2>&1 || true
-  rm -rf "$work/repo"
+  if [ "$keep" = 1 ]; then
+    echo "stack kept in $stack (stop it with: scripts/stack.sh stop --dir $stack)" >&2
+  else
+    scripts/stack.sh stop --dir "$stack" >/dev/null 2>&1 || true
+    rm -rf "$work"
+  fi
+  rm -rf "$work/repo" "$work/data"
 }
 trap cleanup EXIT
 scripts/stack.sh start --dir "$stack" --services kafka,versitygw >/dev/null
