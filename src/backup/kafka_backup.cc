@@ -574,7 +574,7 @@ Result<KafkaBackupResult> Job::Run() {
   STRATA_RETURN_IF_ERROR(Plan());
   STRATA_RETURN_IF_ERROR(OpenRawReader());
   result_.partitions = static_cast<int>(tasks_.size());
-  buffers_ = std::make_unique<BufferRecycler>(SegmentBudget() / 2);
+  buffers_ = std::make_unique<BufferRecycler>(SegmentBudget() / 4);
   uploader_ = std::make_unique<SegmentUploader>(repo_.store(), options_.upload_threads,
                                                 SegmentBudget() / 2, CancelToken(), buffers_.get());
   buffered_.assign(static_cast<size_t>(Workers()), 0);
