@@ -9,7 +9,9 @@
 # Services (default: zk,kafka,kafka39,versitygw):
 #   zk         ZooKeeper 3.8 from Debian's package (AdminServer on, TTL nodes on,
 #              container check every second)
-#   kafka      Apache Kafka 4.x, KRaft combined mode (broker + controller)
+#   kafka      Apache Kafka 4.x, KRaft combined mode (broker + controller); a PLAINTEXT
+#              listener, and a SASL_PLAINTEXT one (mechanism PLAIN, one user; the env
+#              file names it) for authentication tests
 #   kafka39    Apache Kafka 3.9 in ZooKeeper mode, on zk under the chroot /kafka39
 #   versitygw  versitygw, S3-compatible server (posix backend, checks SigV4)
 #   s3proxy    s3proxy 4.x, a second S3-compatible server (in-memory)
@@ -28,6 +30,8 @@ S3_ACCESS_KEY=strata-test
 S3_SECRET_KEY=strata-test-secret
 S3_REGION=us-east-1
 S3_BUCKET=strata-test
+KAFKA_SASL_USER=strata
+KAFKA_SASL_PASSWORD=strata-sasl-secret
 
 log() { printf '[stack] %s\n' "$*"; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -145,11 +149,13 @@ start_kafka() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CTRL_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CTRL_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CTRL_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$KAFKA_SASL_USER="$KAFKA_SASL_PASSWORD";
 log.dirs=$dir/kafka-logs
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
@@ -301,7 +307,13 @@ write_env() {
     echo "STRATA_STACK_SERVICES=$(IFS=,; echo "${services[*]}")"
     has zk && echo "ZK_CONNECT=127.0.0.1:$ZK_PORT" && echo "ZK_ADMIN_URL=http://127.0.0.1:$ZK_ADMIN_PORT"
     has zk39 && echo "ZK39_CONNECT=127.0.0.1:$ZK39_PORT" && echo "ZK39_ADMIN_URL=http://127.0.0.1:$ZK39_ADMIN_PORT"
-    has kafka && echo "KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT" && echo "KAFKA_LIB=$cache/runtimes/kafka4/lib"
+    if has kafka; then
+      echo "KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT"
+      echo "KAFKA_SASL_BOOTSTRAP=127.0.0.1:$KAFKA_SASL_PORT"
+      echo "KAFKA_SASL_USER=$KAFKA_SASL_USER"
+      echo "KAFKA_SASL_PASSWORD=$KAFKA_SASL_PASSWORD"
+      echo "KAFKA_LIB=$cache/runtimes/kafka4/lib"
+    fi
     if has kafka39; then
       echo "KAFKA39_BOOTSTRAP=127.0.0.1:$KAFKA39_PORT"
       echo "KAFKA39_ZK_CONNECT=127.0.0.1:$ZK_PORT/kafka39"
@@ -331,7 +343,7 @@ cmd_start() {
   [ "$keep_data" = 1 ] || rm -rf "$dir"/{zk-data,zk39-data,kafka-logs,kafka39-logs,versitygw,kafka-cluster-id}
   has kafka39 && ! has zk && die "kafka39 needs zk in --services"
   read -r ZK_PORT ZK_ADMIN_PORT ZK39_PORT ZK39_ADMIN_PORT KAFKA_PORT KAFKA_CTRL_PORT KAFKA39_PORT \
-    VERSITYGW_PORT S3PROXY_PORT < <(free_ports 9)
+    VERSITYGW_PORT S3PROXY_PORT KAFKA_SASL_PORT < <(free_ports 10)
   local t0=$SECONDS
   # Whatever fails from here on (die, a failed command), what was started is stopped,
   # so no process is left behind.
@@ -404,6 +416,7 @@ cmd_reset() {
   rm -rf "$dir/kafka-logs" "$dir/kafka-cluster-id" "$dir/kafka.pid"
   KAFKA_PORT=$(sed -n 's|^listeners=PLAINTEXT://127.0.0.1:\([0-9]*\),.*|\1|p' "$dir/kafka.properties")
   KAFKA_CTRL_PORT=$(sed -n 's|^controller.quorum.voters=1@127.0.0.1:\([0-9]*\)$|\1|p' "$dir/kafka.properties")
+  KAFKA_SASL_PORT=$(sed -n 's|^listeners=.*SASL_PLAINTEXT://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/kafka.properties")
   start_kafka
   wait_ready kafka || die "kafka did not start again (logs in $dir)"
   log "kafka reset: new empty cluster $(cat "$dir/kafka-cluster-id") on 127.0.0.1:$KAFKA_PORT"

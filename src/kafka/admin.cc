@@ -63,8 +63,13 @@ struct TopicDeleter {
 
 Result<ClusterInfo> Admin::DescribeCluster(Deadline deadline) {
   const rd_kafka_metadata_t* raw = nullptr;
-  rd_kafka_resp_err_t err =
-      rd_kafka_metadata(impl_->handle.rk.get(), 1, nullptr, &raw, deadline.RemainingMillis());
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  Status answered = internal::WaitForAnswer(*impl_->handle.errors, deadline,
+                                            fmt::format("metadata from {}", impl_->bootstrap), [&](int ms) {
+                                              err = rd_kafka_metadata(impl_->handle.rk.get(), 1, nullptr, &raw, ms);
+                                              return err != RD_KAFKA_RESP_ERR__TIMED_OUT;
+                                            });
+  if (answered.code() == StatusCode::kUnauthenticated) return answered;
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Explain(FromKafka(err, fmt::format("metadata from {}", impl_->bootstrap)),
                    *impl_->handle.errors);
@@ -84,11 +89,12 @@ Result<ClusterInfo> Admin::DescribeCluster(Deadline deadline) {
 }
 
 Result<std::string> Admin::ClusterId(Deadline deadline) {
-  char* id = rd_kafka_clusterid(impl_->handle.rk.get(), deadline.RemainingMillis());
-  if (id == nullptr) {
-    return Explain(DeadlineExceededError(fmt::format("cluster id from {}: no answer in time", impl_->bootstrap)),
-                   *impl_->handle.errors);
-  }
+  char* id = nullptr;
+  STRATA_RETURN_IF_ERROR(internal::WaitForAnswer(*impl_->handle.errors, deadline,
+                                                 fmt::format("cluster id from {}", impl_->bootstrap), [&](int ms) {
+                                                   id = rd_kafka_clusterid(impl_->handle.rk.get(), ms);
+                                                   return id != nullptr;
+                                                 }));
   std::string result(id);
   rd_kafka_mem_free(impl_->handle.rk.get(), id);
   return result;

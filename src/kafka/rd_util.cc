@@ -168,7 +168,12 @@ void OnLog(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
     if (auto* sink = static_cast<ErrorSink*>(rd_kafka_opaque(rk))) {
       std::string_view line(buf);
       // Drop librdkafka's "<broker>/<id>: " thread prefix duplicate, keep the rest.
-      sink->Record(RD_KAFKA_RESP_ERR__TRANSPORT, std::string(line.substr(line.find(": ") == std::string_view::npos ? 0 : line.find(": ") + 2)));
+      // Without rd_kafka_poll (admin handles never call it) the error callback never
+      // runs: an authentication failure shows only here.
+      bool auth = line.find("SASL authentication error") != std::string_view::npos ||
+                  line.find("Authentication failed") != std::string_view::npos;
+      sink->Record(auth ? RD_KAFKA_RESP_ERR__AUTHENTICATION : RD_KAFKA_RESP_ERR__TRANSPORT,
+                   std::string(line.substr(line.find(": ") == std::string_view::npos ? 0 : line.find(": ") + 2)));
     }
   }
   // librdkafka's syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug. Its own errors
@@ -239,6 +244,18 @@ Status Explain(Status status, const ErrorSink& errors) {
   return Status(code, status.message() + "; last client error: " + last);
 }
 
+Status WaitForAnswer(const ErrorSink& errors, Deadline deadline, std::string_view what,
+                     const std::function<bool(int timeout_ms)>& attempt) {
+  constexpr int kSliceMs = 250;
+  while (true) {
+    if (attempt(std::min(kSliceMs, deadline.RemainingMillis()))) return OkStatus();
+    if (errors.auth_failed()) {
+      return UnauthenticatedError(fmt::format("{}: the broker refused the credentials: {}", what, errors.Last()));
+    }
+    if (deadline.Expired()) return Explain(DeadlineExceededError(fmt::format("{}: no answer in time", what)), errors);
+  }
+}
+
 Result<EventPtr> RunAdmin(const Handle& handle, rd_kafka_admin_op_t op, Deadline deadline,
                           std::string_view what, const AdminStart& start) {
   rd_kafka_t* rk = handle.rk.get();
@@ -253,10 +270,11 @@ Result<EventPtr> RunAdmin(const Handle& handle, rd_kafka_admin_op_t op, Deadline
                                               err.size());
   start(rk, options, queue.get());
   rd_kafka_AdminOptions_destroy(options);
-  rd_kafka_event_t* event = rd_kafka_queue_poll(queue.get(), deadline.RemainingMillis());
-  if (event == nullptr) {
-    return Explain(DeadlineExceededError(fmt::format("{}: no answer in time", what)), *handle.errors);
-  }
+  rd_kafka_event_t* event = nullptr;
+  STRATA_RETURN_IF_ERROR(WaitForAnswer(*handle.errors, deadline, what, [&](int ms) {
+    event = rd_kafka_queue_poll(queue.get(), ms);
+    return event != nullptr;
+  }));
   return EventPtr(event);
 }
 

@@ -70,6 +70,15 @@ Result<Handle> NewHandle(rd_kafka_type_t type, const ClientOptions& options,
 // Adds librdkafka's last reported client error to a timeout status.
 Status Explain(Status status, const ErrorSink& errors);
 
+// Runs `attempt` — a blocking librdkafka call given a timeout in milliseconds, true when
+// it got its answer — in slices of at most 250 ms until it succeeds. Returns OK then;
+// Unauthenticated as soon as the client reports an authentication failure (librdkafka
+// retries those until the timeout, but new attempts cannot help), naming `what` and the
+// client's error; DeadlineExceeded ("<what>: no answer in time", with the last client
+// error) when the deadline passes.
+Status WaitForAnswer(const ErrorSink& errors, Deadline deadline, std::string_view what,
+                     const std::function<bool(int timeout_ms)>& attempt);
+
 struct QueueDeleter {
   void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
 };
