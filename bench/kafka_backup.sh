@@ -13,8 +13,14 @@
 # (default 2): kcat and strata take turns N times; the fastest run of each is reported,
 # and strata's largest peak memory.
 #
+# With --repo s3 it then measures the S3 server alone: the same number of bytes PUT as
+# 64 MiB objects, 4 at a time, by a client that does nothing else (s3_transfer_bench
+# --put-only), with Kafka idle. That is the fastest any backup could store the topic on
+# this machine, and it is printed as a ratio to kcat beside strata's.
+#
 # Starts a private stack (Kafka 4 KRaft + versitygw) in a temp directory, fills a topic
-# with 1 KiB records, and stops the stack at the end. Builds strata (RelWithDebInfo) first.
+# with 1 KiB records, and stops the stack at the end. Builds strata and s3_transfer_bench
+# (RelWithDebInfo, build-bench/) first.
 set -euo pipefail
 export AWS_EC2_METADATA_DISABLED=true
 
@@ -38,27 +44,16 @@ while [ $# -gt 0 ]; do
 done
 
 cd "$repo_dir"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-ninja -C build strata >/dev/null
-strata=$repo_dir/build/src/cli/strata
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRATA_BUILD_BENCH=ON \
+  -DSTRATA_BUILD_TESTS=OFF >/dev/null
+ninja -C build-bench strata s3_transfer_bench >/dev/null
+strata=$repo_dir/build-bench/src/cli/strata
 
-work=$(mktemp -d)
-stack=$work/stack
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_start_stack kafka,versitygw
 shm_repo=/dev/shm/strata-bench-$$
-# The stack's Kafka logs and S3 data are gigabytes: everything goes, unless kept.
-cleanup() {
-  if [ "$keep" = 1 ]; then
-    echo "stack kept in $stack (stop it with: scripts/stack.sh stop --dir $stack)" >&2
-  else
-    scripts/stack.sh stop --dir "$stack" >/dev/null 2>&1 || true
-    rm -rf "$work"
-  fi
-  rm -rf "$shm_repo"
-}
-trap cleanup EXIT
-scripts/stack.sh start --dir "$stack" --services kafka,versitygw >/dev/null
-# shellcheck disable=SC1091
-source "$stack/stack.env"
+bench_scratch+=("$shm_repo")
 
 records=$((gib * 1024 * 1024))
 topic=bench
@@ -101,6 +96,7 @@ for run in $(seq "$runs"); do
     shm) rm -rf "$shm_repo"; url=$shm_repo ;;
     s3) url="s3://$S3_BUCKET/bench-$(date +%s)-$run" ;;
   esac
+  sync  # the previous run's bytes on disk, so that this run does not wait for them
   s3_cpu0=$(cpu_of "$s3_pid")
   t0=$(now)
   /usr/bin/time -f '%M %U %S' -o "$work/strata-time" "$strata" backup kafka -b "$KAFKA_BOOTSTRAP" -t $topic \
@@ -117,10 +113,23 @@ for run in $(seq "$runs"); do
 done
 rss_mib=$(python3 -c "print(round($rss_kib / 1024))")
 
+# The S3 server alone, on as many bytes as the topic's log holds (what the raw reader
+# stores): its ingest rate, turned into the time it would need for this topic.
+ceiling_s=0
+if [ "$repo_kind" = s3 ]; then
+  sync
+  log_mib=$(du -sm "$stack"/kafka-logs/$topic-* | awk '{s += $1} END {print s}')
+  put=$(build-bench/bench/s3_transfer_bench --endpoint "$S3_ENDPOINT" --bucket "$S3_BUCKET" \
+    --access-key "$S3_ACCESS_KEY" --secret-key "$S3_SECRET_KEY" --region "$S3_REGION" \
+    --put-only "$log_mib" --object-mib 64 --parallel 4)
+  echo "S3 server alone: $put"
+  ceiling_s=$(echo "$put" | sed -E 's/.*\(([0-9.]+) s\).*/\1/')
+fi
+
 # auto is raw here: the private stack's listener is PLAINTEXT.
 [ "$reader" = auto ] && reader_shown="auto (raw)" || reader_shown=$reader
 python3 - "$records" "$mb" "$kcat_s" "$strata_s" "$rss_mib" "$repo_kind" "$reader_shown" \
-  "$kcat_cpu" "$strata_cpu" "$s3_cpu" "$runs" <<'EOF'
+  "$kcat_cpu" "$strata_cpu" "$s3_cpu" "$runs" "$ceiling_s" <<'EOF'
 import sys
 records, mb, kcat_s, strata_s = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 rss, kind, reader, runs = sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[11]
@@ -134,4 +143,9 @@ line = f"CPU seconds per GiB: kcat {kcat_cpu / gib:.2f}, strata {strata_cpu / gi
 if kind == "s3":
     line += f", S3 server during strata's run {s3_cpu / gib:.2f}"
 print(line)
+ceiling_s = float(sys.argv[12])
+if ceiling_s > 0:
+    print(f"ceiling: the S3 server alone stores this topic in {ceiling_s:.1f} s = "
+          f"{kcat_s / ceiling_s:.2f} of kcat's rate; strata reached "
+          f"{ceiling_s / strata_s:.2f} of that ceiling")
 EOF

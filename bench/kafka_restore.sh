@@ -41,22 +41,10 @@ ninja -C build-bench strata kafka_produce_bench >/dev/null
 strata=$repo_dir/build-bench/src/cli/strata
 produce=$repo_dir/build-bench/bench/kafka_produce_bench
 
-work=$(mktemp -d)
-stack=$work/stack
-# The stack's Kafka logs and S3 data are gigabytes: everything goes, unless kept.
-cleanup() {
-  if [ "$keep" = 1 ]; then
-    echo "stack kept in $stack (stop it with: scripts/stack.sh stop --dir $stack)" >&2
-  else
-    scripts/stack.sh stop --dir "$stack" >/dev/null 2>&1 || true
-    rm -rf "$work"
-  fi
-  rm -rf "$work/repo" "$work/data"
-}
-trap cleanup EXIT
-scripts/stack.sh start --dir "$stack" --services kafka,versitygw >/dev/null
-# shellcheck disable=SC1091
-source "$stack/stack.env"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_start_stack kafka,versitygw
+bench_scratch+=("$work/repo")
 
 records=$(python3 -c "print(int($gib * 1024 * 1024))")
 mb=$(python3 -c "print($records * 1024 / 1e6)")

@@ -36,22 +36,10 @@ cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRATA_BU
   -DSTRATA_BUILD_TESTS=OFF >/dev/null
 ninja -C build-bench s3_transfer_bench >/dev/null
 
-work=$(mktemp -d)
-stack=$work/stack
-# The stack's Kafka logs and S3 data are gigabytes: everything goes, unless kept.
-cleanup() {
-  if [ "$keep" = 1 ]; then
-    echo "stack kept in $stack (stop it with: scripts/stack.sh stop --dir $stack)" >&2
-  else
-    scripts/stack.sh stop --dir "$stack" >/dev/null 2>&1 || true
-    rm -rf "$work"
-  fi
-  rm -rf "$work/repo" "$work/data"
-}
-trap cleanup EXIT
-scripts/stack.sh start --dir "$stack" --services versitygw >/dev/null
-# shellcheck disable=SC1091
-source "$stack/stack.env"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_start_stack versitygw
+bench_scratch+=("$work/data")
 mkdir -p "$work/data"
 
 echo "AWS CLI: $("$aws" --version 2>&1)"

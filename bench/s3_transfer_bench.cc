@@ -6,6 +6,12 @@
 //   s3_transfer_bench --endpoint URL --bucket B --access-key K --secret-key S
 //                     [--region R] [--size-mib 1024] [--part-mib 8] [--parallel 4]
 //                     [--aws /usr/bin/aws] [--work DIR]
+//   s3_transfer_bench --put-only MIB --object-mib 64 --parallel 4 (+ the endpoint flags)
+//
+// --put-only: no AWS CLI; PUTs MIB MiB as objects of --object-mib each, from one buffer in
+// memory, `--parallel` at a time, each with its CRC-32C as a backup's segments are sent,
+// and prints MB/s and the CPU seconds this client used. The light client shows what the
+// server itself can take in (bench/kafka_backup.sh --repo s3 runs it as the ceiling).
 //
 // strata uploads with S3Store::NewWriter (parallel multipart, bounded memory) fed from
 // the file in 1 MiB reads, and downloads with parallel ranged GETs of one part each,
@@ -24,10 +30,12 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/crc32c.h"
 #include "storage/s3/s3_opener.h"
 
 namespace {
@@ -153,6 +161,59 @@ Status Download(S3Store& store, const ObjectKey& key, const std::string& path,
   return failure;
 }
 
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// --put-only: parallel single PUTs of one in-memory buffer under distinct keys.
+int PutOnly(S3Store& store, std::size_t total, std::size_t object_size, int parallel) {
+  std::vector<uint64_t> words(object_size / sizeof(uint64_t) + 1);
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (uint64_t& w : words) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    w = x;
+  }
+  const strata::ByteView data(reinterpret_cast<const char*>(words.data()), object_size);
+  const uint32_t crc = strata::Crc32c(data);
+  const std::size_t objects = (total + object_size - 1) / object_size;
+  std::atomic<std::size_t> next{0};
+  std::mutex mu;
+  Status failure;
+  const double cpu0 = CpuSeconds();
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < parallel; ++t) {
+    threads.emplace_back([&] {
+      for (std::size_t i = next++; i < objects; i = next++) {
+        Status s = store.Put(ObjectKey("put-only/" + std::to_string(i)), data,
+                             strata::storage::WriteOptions{.if_absent = true, .crc32c = crc});
+        if (!s.ok()) {
+          std::lock_guard lock(mu);
+          if (failure.ok()) failure = s;
+          return;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  const double seconds = Seconds(start);
+  const double cpu = CpuSeconds() - cpu0;
+  if (!failure.ok()) Die(failure.ToString());
+  const double bytes = static_cast<double>(objects * object_size);
+  std::printf("put-only %zu objects of %zu MiB, %d parallel: %.1f MB/s (%.2f s), client CPU %.2f s/GiB\n",
+              objects, object_size / kMiB, parallel, bytes / kMB / seconds, seconds,
+              cpu / (bytes / (1 << 30)));
+  for (std::size_t i = 0; i < objects; ++i) {
+    store.Delete(ObjectKey("put-only/" + std::to_string(i))).IgnoreError();
+  }
+  return 0;
+}
+
 int Run(const std::string& command) {
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -191,6 +252,10 @@ int main(int argc, char** argv) {
   auto opened = strata::s3::OpenS3Store("s3://" + bucket + "/bench", config);
   if (!opened.ok()) Die(opened.status().ToString());
   S3Store& store = **opened;
+  if (const std::string put_only = args.Get("--put-only"); !put_only.empty()) {
+    return PutOnly(store, std::stoull(put_only) * kMiB,
+                   std::stoull(args.Get("--object-mib", "64")) * kMiB, parallel);
+  }
 
   std::printf("file %zu MiB, part %zu MiB, %d parallel, endpoint %s\n", size / kMiB,
               part / kMiB, parallel, endpoint.c_str());
