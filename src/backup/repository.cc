@@ -47,8 +47,13 @@ std::string NewRunId() {
 
 std::pair<std::string, std::string> NowStamps() {
   auto now = std::chrono::system_clock::now();
-  std::time_t secs = std::chrono::system_clock::to_time_t(now);
-  int ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
+  return StampsAt(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
+}
+
+std::pair<std::string, std::string> StampsAt(int64_t unix_millis) {
+  int64_t floor_secs = unix_millis >= 0 ? unix_millis / 1000 : (unix_millis - 999) / 1000;
+  std::time_t secs = static_cast<std::time_t>(floor_secs);
+  int ms = static_cast<int>(unix_millis - floor_secs * 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   return {fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,

@@ -69,5 +69,7 @@ class Repository {
 std::string NewRunId();
 // Now as "YYYYMMDDTHHMMSS.mmmZ" (key form) and "YYYY-MM-DDTHH:MM:SS.mmmZ" (ISO form).
 std::pair<std::string, std::string> NowStamps();
+// The same two forms of a time given in milliseconds since the Unix epoch (UTC).
+std::pair<std::string, std::string> StampsAt(int64_t unix_millis);
 
 }  // namespace strata::backup

@@ -16,6 +16,8 @@ void RegisterBackupKafka(CLI::App* backup, RunFunction* run);
 void RegisterBackupZookeeper(CLI::App* backup, RunFunction* run);
 void RegisterRestoreZookeeper(CLI::App* restore, RunFunction* run);
 void RegisterRestoreKafka(CLI::App* restore, RunFunction* run);
+// `import` subcommands: convert another tool's backup into a strata backup.
+void RegisterImportBurry(CLI::App* import, RunFunction* run);
 // Adds the top-level `list` subcommand to `app`.
 void RegisterList(CLI::App* app, RunFunction* run);
 // Adds the top-level `verify` subcommand to `app`.

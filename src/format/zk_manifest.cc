@@ -86,6 +86,12 @@ std::string ZkManifestToJson(const ZkManifest& m) {
       {"excluded", m.excluded},
       {"quotas", quotas},
       {"warnings", m.warnings}};
+  if (m.imported) {
+    const ZkImport& i = *m.imported;
+    doc["import"] = {{"tool", i.tool},       {"archive", i.archive},           {"source_id", i.source_id},
+                     {"source_date", i.source_date}, {"acl", i.acl},          {"not_recorded", i.not_recorded},
+                     {"implied", i.implied}, {"skipped", i.skipped}};
+  }
   return doc.dump(2) + "\n";
 }
 
@@ -158,6 +164,19 @@ Result<ZkManifest> Decode(const ordered_json& doc) {
     m.quotas.push_back(ZkQuota{q.at("path").get<std::string>(), q.at("limits").get<std::string>()});
   }
   m.warnings = doc.value("warnings", std::vector<std::string>{});
+  if (doc.contains("import")) {
+    const auto& i = doc.at("import");
+    ZkImport imp;
+    imp.tool = i.at("tool").get<std::string>();
+    imp.archive = i.value("archive", "");
+    imp.source_id = i.value("source_id", "");
+    imp.source_date = i.value("source_date", "");
+    imp.acl = i.value("acl", "");
+    imp.not_recorded = i.value("not_recorded", std::vector<std::string>{});
+    imp.implied = i.value("implied", uint64_t{0});
+    imp.skipped = i.value("skipped", uint64_t{0});
+    m.imported = std::move(imp);
+  }
   return m;
 }
 

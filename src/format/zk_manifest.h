@@ -61,6 +61,21 @@ struct ZkCounts {
   friend bool operator==(const ZkCounts&, const ZkCounts&) = default;
 };
 
+// Set when the snapshot was converted from another tool's backup (`strata import`), not
+// read from ZooKeeper by strata: what the source recorded and what it lost. An optional
+// field of version 1: older readers ignore it, and the snapshot itself is a normal .zks.
+struct ZkImport {
+  std::string tool;           // "burry"
+  std::string archive;        // where it was read: a path or URL
+  std::string source_id;      // the tool's own snapshot id, e.g. Burry's "1483193387"
+  std::string source_date;    // the tool's snapshot time as it recorded it, "" if unknown
+  std::string acl;            // the ACL every imported znode got, e.g. "world:anyone:cdrwa"
+  std::vector<std::string> not_recorded;  // e.g. "acl", "stat", "type", "zxid"
+  uint64_t implied = 0;       // znodes the archive implied (a path below them) but did not hold
+  uint64_t skipped = 0;       // znodes left out (/zookeeper)
+  friend bool operator==(const ZkImport&, const ZkImport&) = default;
+};
+
 struct ZkManifest {
   std::string id;        // "<time>-<zxid as 16 hex digits>", the keys' stem
   std::string ensemble;  // the repository's name for the ensemble
@@ -89,6 +104,7 @@ struct ZkManifest {
   std::vector<std::string> excluded;  // subtrees left out, relative to the root
   std::vector<ZkQuota> quotas;        // quota limits under the root, as intent
   std::vector<std::string> warnings;
+  std::optional<ZkImport> imported;  // JSON "import"; absent for strata's own backups
   friend bool operator==(const ZkManifest&, const ZkManifest&) = default;
 };
 

@@ -49,6 +49,22 @@ TEST(ZkManifestTest, RoundTrips) {
   EXPECT_EQ(*back, m);
 }
 
+TEST(ZkManifestTest, ImportedRoundTripsAndIsOptional) {
+  ZkManifest m = Sample();
+  m.consistency = ZkConsistency{};
+  m.consistency.zxid_source = "none";
+  m.imported = ZkImport{"burry", "/b/1483193387.zip", "1483193387", "2017-01-01T12:00:00Z", "world:anyone:cdrwa",
+                        {"acl", "stat", "type", "zxid"}, 2, 3};
+  std::string json = ZkManifestToJson(m);
+  auto back = ParseZkManifest(json, "x.json");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, m);
+  // A manifest without "import" (every backup strata takes) reads as not imported.
+  auto plain = ParseZkManifest(ZkManifestToJson(Sample()), "x.json");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->imported.has_value());
+}
+
 TEST(ZkManifestTest, UnknownZxidsAreNull) {
   ZkManifest m = Sample();
   m.consistency.zxid_start.reset();
