@@ -12,6 +12,7 @@
 #include "restore/flag_values.h"
 #include "restore/kafka_target.h"
 #include "restore/verify.h"
+#include "restore/zk_verify.h"
 
 namespace strata::cli {
 namespace {
@@ -43,12 +44,28 @@ Result<restore::SnapshotSelector> Selector(const Flags& f) {
   return s;
 }
 
+// The ZooKeeper snapshots: all of them, unless the flags select Kafka backups.
+int VerifyZk(const backup::Repository& repo, bool kafka_found) {
+  auto z = restore::VerifyZkSnapshots(repo, daemon::InstallShutdownHandlers());
+  if (!z.ok()) return Fail(z.status());
+  if (z->snapshots == 0 && z->problems.empty()) {
+    if (kafka_found) return kExitOk;
+    return Fail(NotFoundError(fmt::format("{} holds no backup", repo.url())));
+  }
+  for (const auto& p : z->problems) std::printf("DAMAGED: %s\n", p.c_str());
+  std::printf("checked %d ZooKeeper snapshots (%llu znodes, %s): %s\n", z->snapshots,
+              static_cast<unsigned long long>(z->znodes), HumanBytes(static_cast<double>(z->bytes)).c_str(),
+              z->problems.empty() ? "OK" : fmt::format("{} PROBLEMS", z->problems.size()).c_str());
+  return z->problems.empty() ? kExitOk : kExitVerifyFailed;
+}
+
 int VerifyRepo(const Flags& f, const backup::Repository& repo) {
   restore::VerifyOptions o;
   if (!f.cluster.empty()) o.cluster = f.cluster;
   auto selector = Selector(f);
   if (!selector.ok()) return Fail(selector.status());
   if (selector->snapshot_id || selector->at_ms) o.snapshot = *selector;
+  bool kafka_only = o.cluster || o.snapshot;
   o.threads = f.threads;
   o.cancel = daemon::InstallShutdownHandlers();
   Progress progress(!f.no_progress);
@@ -56,13 +73,20 @@ int VerifyRepo(const Flags& f, const backup::Repository& repo) {
     progress.Update("verify", p.segments_done, p.segments_total, 0, p.bytes);
   });
   progress.Close();
-  if (!r.ok()) return Fail(r.status());
+  if (!r.ok()) {
+    // No Kafka backup: the repository may hold ZooKeeper snapshots only.
+    if (kafka_only || r.status().code() != StatusCode::kNotFound) return Fail(r.status());
+    return VerifyZk(repo, false);
+  }
   for (const auto& p : r->problems) std::printf("DAMAGED: %s\n", p.c_str());
   std::printf("checked %d manifests, %d segments (%s, %lld records), %d restore records: %s\n", r->manifests,
               r->segments, HumanBytes(static_cast<double>(r->bytes)).c_str(), static_cast<long long>(r->records),
               r->restore_records,
               r->problems.empty() ? "OK" : fmt::format("{} PROBLEMS", r->problems.size()).c_str());
-  return r->problems.empty() ? kExitOk : kExitVerifyFailed;
+  int rc = r->problems.empty() ? kExitOk : kExitVerifyFailed;
+  if (kafka_only) return rc;
+  int zk = VerifyZk(repo, true);
+  return rc != kExitOk ? rc : zk;
 }
 
 int CompareTopics(const Flags& f, const backup::Repository& repo) {
@@ -126,8 +150,8 @@ void RegisterVerify(CLI::App* app, RunFunction* run) {
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app->add_subcommand(
       "verify",
-      "Check a repository's Kafka backups (checksums, counts) without restoring, or compare a restored topic with "
-      "its backup (--against-kafka)");
+      "Check a repository's Kafka backups and ZooKeeper snapshots (checksums, counts) without restoring, or compare "
+      "a restored topic with its backup (--against-kafka)");
   flags->repo.Register(cmd, "--from");
   cmd->add_option("--cluster", flags->cluster, "only this cluster's backups (default: all)");
   cmd->add_option("--snapshot", flags->snapshot, "only this snapshot (default: every manifest)");

@@ -9,6 +9,7 @@
 #include "format/zks_reader.h"
 #include "restore/zk_kafka_profile.h"
 #include "restore/zk_restore_apply.h"
+#include "restore/zks_store_source.h"
 #include "zk/server_info.h"
 
 namespace strata::restore {
@@ -41,7 +42,6 @@ std::string_view ZkPlanName(ZkPlanAction action) {
 
 namespace {
 
-constexpr uint64_t kReadChunk = 4u << 20;
 constexpr uint64_t kProgressEvery = 4096;
 
 bool IsUnder(std::string_view path, std::string_view prefix) {
@@ -60,30 +60,6 @@ std::string Join(const std::string& base, const std::string& path) {
   if (base.empty() || base == "/") return path;
   return path == "/" ? base : base + path;
 }
-
-// Reads an object in ranged chunks, so memory holds one chunk whatever its size.
-class StoreSource {
- public:
-  StoreSource(const backup::Repository& repo, std::string key, uint64_t size)
-      : repo_(repo), key_(std::move(key)), size_(size) {}
-  format::ByteSource Source() {
-    return [this]() -> Result<ByteView> {
-      if (offset_ >= size_) return ByteView();
-      STRATA_ASSIGN_OR_RETURN(buf_, repo_.store().GetRange(storage::ObjectKey(key_),
-                                                           storage::ByteRange{offset_, kReadChunk}));
-      if (buf_.empty()) return DataLossError(fmt::format("{}: shorter than listed", key_));
-      offset_ += buf_.size();
-      return ByteView(buf_);
-    };
-  }
-
- private:
-  const backup::Repository& repo_;
-  std::string key_;
-  uint64_t size_;
-  uint64_t offset_ = 0;
-  Bytes buf_;
-};
 
 struct Resolved {
   std::string ensemble;
