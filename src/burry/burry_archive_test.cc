@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <utility>
 #include <vector>
 
 #include "burry/burry_test_zip.h"
+#include "format/znode.h"
 
 namespace strata::burry {
 namespace {
@@ -72,6 +74,34 @@ TEST(BurryArchiveTest, BurrysOwnOrderComesOutInPreorder) {
   EXPECT_EQ(seen, (std::vector<Seen>{{"/", "root", false}, {"/a", "A", false}, {"/a/b", bin, false}, {"/a-x", "", false}}));
   EXPECT_EQ((*archive)->stats().entries, 5u);
   EXPECT_EQ((*archive)->stats().implied, 0u);
+}
+
+// An archive written by Burry 0.4.0 itself (tests/testdata/burry/README.md).
+TEST(BurryArchiveTest, ReadsAnArchiveBurryWrote) {
+  std::string path = STRATA_TESTDATA_DIR "/burry/burry-0.4.0.zip";
+  auto archive = BurryArchive::Open(path, path);
+  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  EXPECT_EQ((*archive)->top_dir(), "1795597341");
+  ASSERT_TRUE((*archive)->meta().has_value());
+  EXPECT_EQ((*archive)->meta()->snapshot_date, "2026-11-25T09:02:21Z");
+  EXPECT_EQ((*archive)->meta()->svc_endpoint, "127.0.0.1:36113");
+  std::map<std::string, std::string> data;
+  format::PreorderChecker order;
+  ASSERT_TRUE((*archive)->ForEach([&](const ArchiveZnode& n) {
+    STRATA_RETURN_IF_ERROR(order.Add(n.path));
+    data[n.path] = n.data;
+    return OkStatus();
+  }).ok());
+  const std::string m = "/burry_manual_32316";
+  EXPECT_EQ(data.size(), 41u);  // 42 entries, one of them .burrymeta
+  EXPECT_EQ((*archive)->stats().implied, 0u);
+  EXPECT_EQ(data[m], "root of the test");
+  EXPECT_EQ(data[m + "/bin"], std::string("\x00\x01\xfe\xff\n", 5));
+  EXPECT_EQ(data[m + "/empty"], "");
+  EXPECT_EQ(data[m + "/host:9092"], "colon");
+  EXPECT_EQ(data[m + "/caf\xc3\xa9/\xe6\x97\xa5\xe6\x9c\xac"], "deeper");
+  EXPECT_EQ(data[m + "/brokers/ids/1"], R"({"host":"k1","port":9092})");  // ephemeral on the source
+  EXPECT_EQ(data.count("/zookeeper/quota"), 1u);  // the importer leaves it out, the reader does not
 }
 
 TEST(BurryArchiveTest, WithoutTopDirectoryEscapesAndUnicode) {
