@@ -11,7 +11,6 @@
 #include "backup/log.h"
 #include "backup/zk_backup_internal.h"
 #include "backup/zk_repository.h"
-#include "burry/burry_archive.h"
 
 namespace strata::backup {
 namespace {
@@ -59,13 +58,12 @@ std::string AclText(const std::vector<format::ZnodeAcl>& acl) {
 
 }  // namespace
 
-Result<ZkBackupResult> RunBurryImport(const Repository& repo, const BurryImportOptions& o,
-                                      const ZkBackupProgress& progress) {
+Result<ZkBackupResult> RunBurryImport(const Repository& repo, burry::BurryArchive& archive,
+                                      const BurryImportOptions& o, const ZkBackupProgress& progress) {
   auto start = std::chrono::steady_clock::now();
   if (o.acl.empty()) return InvalidArgumentError("--acl: at least one ACL entry is needed");
-  STRATA_ASSIGN_OR_RETURN(auto archive, burry::BurryArchive::Open(o.archive_path, o.archive));
-  burry::BurryMeta meta = archive->meta().value_or(burry::BurryMeta{});
-  std::string source_id = SourceId(*archive, o.archive);
+  burry::BurryMeta meta = archive.meta().value_or(burry::BurryMeta{});
+  std::string source_id = SourceId(archive, o.archive);
   std::vector<std::string> warnings;
 
   // The snapshot's time: .burrymeta's snapshot-date, else the id (Unix seconds).
@@ -124,7 +122,7 @@ Result<ZkBackupResult> RunBurryImport(const Repository& repo, const BurryImportO
   node.acl = o.acl;
   node.type = format::NodeType::kPersistentOrExtended;
   node.type_source = format::TypeSource::kClientWalk;
-  Status walked = archive->ForEach([&](const burry::ArchiveZnode& z) -> Status {
+  Status walked = archive.ForEach([&](const burry::ArchiveZnode& z) -> Status {
     if (o.cancel.cancelled()) return CancelledError("import cancelled");
     if (internal::IsUnder(z.path, kZookeeperTree)) {
       imported.skipped++;
@@ -142,7 +140,7 @@ Result<ZkBackupResult> RunBurryImport(const Repository& repo, const BurryImportO
   });
   STRATA_RETURN_IF_ERROR(walked);
   if (progress) progress(sink->counts().znodes, sink->data_bytes());
-  const burry::ArchiveStats& stats = archive->stats();
+  const burry::ArchiveStats& stats = archive.stats();
   imported.implied = stats.implied;
   warnings.push_back(fmt::format(
       "imported from Burry, which recorded data and tree only: every znode has the ACL {}, no Stat, no zxid, and "

@@ -18,6 +18,7 @@
 
 #include "backup/repository.h"
 #include "backup/zk_backup.h"
+#include "burry/burry_archive.h"
 #include "core/deadline.h"
 #include "core/result.h"
 #include "format/znode.h"
@@ -26,8 +27,7 @@
 namespace strata::backup {
 
 struct BurryImportOptions {
-  std::string archive_path;  // the ZIP file, on local disk
-  std::string archive;       // how messages and the manifest name it (a path or URL)
+  std::string archive;  // how messages and the manifest name the archive (a path or URL)
   // The repository's name for the ensemble; default DefaultEnsembleName() of the server
   // in .burrymeta (the name `strata backup zookeeper` gives the same server).
   std::optional<std::string> ensemble;
@@ -39,14 +39,15 @@ struct BurryImportOptions {
   CancelToken cancel;
 };
 
-// Imports one archive into `repo`. The result's manifest carries the counts; its
-// `imported` says what was implied and skipped. Errors (nothing is committed):
-//   the errors of BurryArchive::Open and ForEach (NotFound, FailedPrecondition, DataLoss);
+// Imports `archive` (opened, and so checked to be a Burry backup, before the repository
+// is touched) into `repo`. The result's manifest carries the counts; its `imported` says
+// what was implied and skipped. Errors (nothing is committed):
+//   the errors of BurryArchive::ForEach (DataLoss, FailedPrecondition);
 //   InvalidArgument: no --name and no server in .burrymeta, a bad name or ACL;
 //   AlreadyExists: this archive was imported into the ensemble before (same id);
 //   Cancelled; the store's errors.
-Result<ZkBackupResult> RunBurryImport(const Repository& repo, const BurryImportOptions& options,
-                                      const ZkBackupProgress& progress = {});
+Result<ZkBackupResult> RunBurryImport(const Repository& repo, burry::BurryArchive& archive,
+                                      const BurryImportOptions& options, const ZkBackupProgress& progress = {});
 
 // Copies the object `key` of `store` into a new file in directory `dir` (8 MiB ranges, so
 // memory stays bounded) and returns the file's path; the caller deletes it. NotFound if

@@ -10,7 +10,7 @@
 
 #include "backup/zk_repository.h"
 #include "burry/burry_test_zip.h"
-#include "format/zks_reader.h"
+#include "format/zks_test_util.h"
 #include "storage/memory/memory_store.h"
 
 namespace strata::backup {
@@ -23,25 +23,18 @@ struct Fixture {
   Repository repo = std::move(Repository::Open(store, "mem://t", OpenMode::kCreateIfMissing).value());
 };
 
+// Opens the ZIP at `path` and imports it.
+Result<ZkBackupResult> Import(const Repository& repo, const std::string& path, const BurryImportOptions& o) {
+  STRATA_ASSIGN_OR_RETURN(auto archive, burry::BurryArchive::Open(path, o.archive));
+  return RunBurryImport(repo, *archive, o);
+}
+
 std::vector<format::ZNode> ReadZks(storage::ObjectStore& store, const std::string& key) {
   auto bytes = store.Get(storage::ObjectKey(key));
   EXPECT_TRUE(bytes.ok());
-  bool given = false;
-  auto reader = format::ZksReader::Create([&]() -> Result<ByteView> {
-    if (given) return ByteView();
-    given = true;
-    return ByteView(*bytes);
-  });
-  EXPECT_TRUE(reader.ok());
-  std::vector<format::ZNode> nodes;
-  format::ZNode node;
-  while (true) {
-    auto more = (*reader)->Next(&node);
-    EXPECT_TRUE(more.ok()) << more.status().ToString();
-    if (!more.ok() || !*more) break;
-    nodes.push_back(node);
-  }
-  return nodes;
+  auto nodes = format::test_util::ReadZks(bytes.ok() ? *bytes : Bytes());
+  EXPECT_TRUE(nodes.ok()) << nodes.status().ToString();
+  return nodes.ok() ? *nodes : std::vector<format::ZNode>{};
 }
 
 const char kMeta[] =
@@ -60,9 +53,8 @@ burry::testing::ZipEntries KafkaLike() {
 TEST(BurryImportTest, WritesANormalSnapshotAndManifest) {
   Fixture f;
   BurryImportOptions o;
-  o.archive_path = WriteZip("kafka.zip", KafkaLike());
   o.archive = "/backups/1500890400.zip";
-  auto r = RunBurryImport(f.repo, o);
+  auto r = Import(f.repo, WriteZip("kafka.zip", KafkaLike()), o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const format::ZkManifest& m = r->manifest;
   EXPECT_EQ(m.ensemble, "zk-0-2181");
@@ -101,27 +93,27 @@ TEST(BurryImportTest, WritesANormalSnapshotAndManifest) {
 TEST(BurryImportTest, ChosenAclNameAndTwiceIsRefused) {
   Fixture f;
   BurryImportOptions o;
-  o.archive_path = WriteZip("acl.zip", KafkaLike());
-  o.archive = o.archive_path;
+  std::string path = WriteZip("acl.zip", KafkaLike());
+  o.archive = path;
   o.ensemble = "old-prod";
   o.acl = {{31, "sasl", "kafka"}, {1, "world", "anyone"}};
-  auto r = RunBurryImport(f.repo, o);
+  auto r = Import(f.repo, path, o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->manifest.ensemble, "old-prod");
   EXPECT_EQ(r->manifest.imported->acl, "sasl:kafka:cdrwa,world:anyone:r");
-  auto again = RunBurryImport(f.repo, o);
+  auto again = Import(f.repo, path, o);
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists) << again.status().ToString();
 }
 
 TEST(BurryImportTest, WithoutMetaTheNameAndIdDecide) {
   Fixture f;
   BurryImportOptions o;
-  o.archive_path = WriteZip("nometa.zip", {{"content", "r"}, {"a/content", "A"}});
+  std::string path = WriteZip("nometa.zip", {{"content", "r"}, {"a/content", "A"}});
   o.archive = "s3://zk-backup/prefix/1483193387";
-  auto no_name = RunBurryImport(f.repo, o);
+  auto no_name = Import(f.repo, path, o);
   EXPECT_EQ(no_name.status().code(), StatusCode::kInvalidArgument);
   o.ensemble = "e";
-  auto r = RunBurryImport(f.repo, o);
+  auto r = Import(f.repo, path, o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->manifest.id, "20161231T140947.000Z-0000000000000000");
   EXPECT_EQ(r->manifest.imported->source_id, "1483193387");
@@ -133,10 +125,11 @@ TEST(BurryImportTest, BadArchivesCommitNothing) {
   o.ensemble = "e";
   std::string text = burry::testing::TempPath("notzip.zip");
   std::ofstream(text) << "plain text";
-  o.archive_path = o.archive = text;
-  EXPECT_EQ(RunBurryImport(f.repo, o).status().code(), StatusCode::kFailedPrecondition);
-  o.archive_path = o.archive = WriteZip("bad-name.zip", {{"1/content", ""}, {"1/a/content", "x"}, {"1/a/../b/content", "y"}});
-  EXPECT_EQ(RunBurryImport(f.repo, o).status().code(), StatusCode::kDataLoss);
+  o.archive = text;
+  EXPECT_EQ(Import(f.repo, text, o).status().code(), StatusCode::kFailedPrecondition);
+  std::string bad = WriteZip("bad-name.zip", {{"1/content", ""}, {"1/a/content", "x"}, {"1/a/../b/content", "y"}});
+  o.archive = bad;
+  EXPECT_EQ(Import(f.repo, bad, o).status().code(), StatusCode::kDataLoss);
   auto all = storage::ListAll(f.store, "zookeeper/");
   ASSERT_TRUE(all.ok());
   EXPECT_TRUE(all->empty()) << all->front().key;

@@ -45,6 +45,19 @@ std::string NewRunId() {
   return fmt::format("{:08x}", static_cast<uint32_t>(rd()));
 }
 
+bool StopsRepositoryCheck(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kUnavailable:
+    case StatusCode::kDeadlineExceeded:
+    case StatusCode::kPermissionDenied:
+    case StatusCode::kUnauthenticated:
+    case StatusCode::kCancelled:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::pair<std::string, std::string> NowStamps() {
   auto now = std::chrono::system_clock::now();
   return StampsAt(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());

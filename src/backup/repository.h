@@ -65,6 +65,11 @@ class Repository {
   std::string url_;
 };
 
+// True for errors reading a repository that say nothing about its contents (the store
+// unreachable or refusing us, or cancellation): a check (`strata verify`) stops on them
+// instead of reporting the object as damaged.
+bool StopsRepositoryCheck(const Status& s);
+
 // A run id: 8 random lowercase hex digits.
 std::string NewRunId();
 // Now as "YYYYMMDDTHHMMSS.mmmZ" (key form) and "YYYY-MM-DDTHH:MM:SS.mmmZ" (ISO form).

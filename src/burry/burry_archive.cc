@@ -49,7 +49,9 @@ Result<std::unique_ptr<BurryArchive>> BurryArchive::Open(const std::string& path
   ::zip* z = zip_open(path.c_str(), ZIP_RDONLY, &code);
   if (z == nullptr) {
     if (StartsLikeZip(path)) {
-      return DataLossError(fmt::format("{}: damaged or truncated ZIP archive ({})", what, ZipErrorString(code)));
+      // A ZIP's directory is at its end: a cut file starts right but has none.
+      std::string why = code == ZIP_ER_NOZIP ? "no ZIP directory at its end" : ZipErrorString(code);
+      return DataLossError(fmt::format("{}: damaged or truncated ZIP archive ({})", what, why));
     }
     return FailedPreconditionError(
         fmt::format("{}: not a ZIP archive ({}); a Burry backup is the .zip file Burry wrote", what,

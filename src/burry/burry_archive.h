@@ -4,8 +4,8 @@
 //
 // Burry zips the tree in file-name order, which is not a pre-order ("a/b/content" sorts
 // before "a/content"), so the entries are sorted first. Memory: 24 bytes per entry for
-// the sort, libzip's copy of the central directory (the names), and the data of one
-// znode at a time; the archive is never unpacked. Thread-compatible.
+// the sort, libzip's copy of the central directory (about 340 bytes per entry), and the
+// data of one znode at a time; the archive is never unpacked. Thread-compatible.
 #pragma once
 
 #include <cstdint>

@@ -61,30 +61,34 @@ int Run(const Flags& f) {
   }
   o.cancel = daemon::InstallShutdownHandlers();
   auto source = OpenBurrySource(f.repo, f.from);
-  if (!source.ok()) return Fail(source.status().WithContext("--from"));
+  if (!source.ok()) return Fail(source.status());
   o.archive = source->describe;
   std::string temp;
+  std::string path;
   if (source->local_path) {
-    o.archive_path = *source->local_path;
+    path = *source->local_path;
   } else {
     const char* dir = std::getenv("TMPDIR");
     auto downloaded = backup::DownloadToTempFile(*source->store, *source->key, dir != nullptr && *dir ? dir : "/tmp");
     if (!downloaded.ok()) return Fail(downloaded.status().WithContext(fmt::format("download {}", source->describe)));
-    temp = *downloaded;
-    o.archive_path = temp;
+    path = temp = *downloaded;
   }
-  auto opened = f.repo.Open(backup::OpenMode::kCreateIfMissing);
-  if (!opened.ok()) {
+  auto fail = [&](const Status& status) {
     if (!temp.empty()) std::remove(temp.c_str());
-    return Fail(opened.status());
-  }
+    return Fail(status);
+  };
+  // The archive is checked before the repository is opened (and perhaps created).
+  auto archive = burry::BurryArchive::Open(path, o.archive);
+  if (!archive.ok()) return fail(archive.status());
+  auto opened = f.repo.Open(backup::OpenMode::kCreateIfMissing);
+  if (!opened.ok()) return fail(opened.status());
   Progress progress(!f.no_progress);
-  auto result = backup::RunBurryImport(*opened->repo, o, [&](uint64_t znodes, uint64_t bytes) {
+  auto result = backup::RunBurryImport(*opened->repo, **archive, o, [&](uint64_t znodes, uint64_t bytes) {
     progress.Update("znodes", static_cast<int64_t>(znodes), 0, static_cast<int64_t>(znodes), static_cast<int64_t>(bytes));
   });
   progress.Close();
+  if (!result.ok()) return fail(result.status());
   if (!temp.empty()) std::remove(temp.c_str());
-  if (!result.ok()) return Fail(result.status());
   const format::ZkManifest& m = result->manifest;
   for (const auto& w : m.warnings) log::Get("cli").warn("{}", w);
   std::printf(

@@ -13,21 +13,6 @@
 namespace strata::restore {
 namespace {
 
-// Errors that say nothing about the repository's contents stop the check instead of
-// being reported as damage.
-bool StopsTheCheck(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kUnavailable:
-    case StatusCode::kDeadlineExceeded:
-    case StatusCode::kPermissionDenied:
-    case StatusCode::kUnauthenticated:
-    case StatusCode::kCancelled:
-      return true;
-    default:
-      return false;
-  }
-}
-
 void CheckCounts(const format::KafkaManifest& m, const std::string& where, std::vector<std::string>* problems) {
   for (const auto& t : m.topics) {
     for (const auto& p : t.partitions) {
@@ -77,7 +62,8 @@ Result<VerifyResult> VerifyRepository(const backup::Repository& repo, const Veri
     std::vector<std::string> keys;
     if (options.snapshot) {
       auto state = LoadSnapshot(repo, cluster, *options.snapshot);
-      if (!state.ok() && (state.status().code() == StatusCode::kNotFound || StopsTheCheck(state.status()))) {
+      if (!state.ok() &&
+          (state.status().code() == StatusCode::kNotFound || backup::StopsRepositoryCheck(state.status()))) {
         return state.status();
       }
       if (!state.ok()) {
@@ -91,7 +77,7 @@ Result<VerifyResult> VerifyRepository(const backup::Repository& repo, const Veri
     for (const auto& key : keys) {
       auto m = repo.ReadKafkaManifest(key);
       if (!m.ok()) {
-        if (StopsTheCheck(m.status())) return m.status();
+        if (backup::StopsRepositoryCheck(m.status())) return m.status();
         result.problems.push_back(m.status().message());
         continue;
       }
@@ -158,7 +144,7 @@ Result<VerifyResult> VerifyRepository(const backup::Repository& repo, const Veri
       }
       std::lock_guard<std::mutex> lock(mu);
       if (!s.ok()) {
-        if (StopsTheCheck(s)) {
+        if (backup::StopsRepositoryCheck(s)) {
           if (stop.ok()) stop = s;
           next = work.size();
           return;

@@ -10,19 +10,6 @@
 namespace strata::restore {
 namespace {
 
-bool Stops(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kUnavailable:
-    case StatusCode::kDeadlineExceeded:
-    case StatusCode::kPermissionDenied:
-    case StatusCode::kUnauthenticated:
-    case StatusCode::kCancelled:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Reads one snapshot through; OK, a problem (DataLoss and the like) or a stopping error.
 Status CheckSnapshot(const backup::Repository& repo, const format::ZkManifest& m, const CancelToken& cancel,
                      ZkVerifyResult* result) {
@@ -72,13 +59,13 @@ Result<ZkVerifyResult> VerifyZkSnapshots(const backup::Repository& repo, const C
     for (const auto& id : ids) {
       auto m = backup::ReadZkManifest(repo, ensemble, id);
       if (!m.ok()) {
-        if (Stops(m.status())) return m.status();
+        if (backup::StopsRepositoryCheck(m.status())) return m.status();
         result.problems.push_back(m.status().message());
         continue;
       }
       result.snapshots++;
       Status checked = CheckSnapshot(repo, *m, cancel, &result);
-      if (Stops(checked)) return checked;
+      if (backup::StopsRepositoryCheck(checked)) return checked;
       if (!checked.ok()) result.problems.push_back(checked.message());
     }
   }

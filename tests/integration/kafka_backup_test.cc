@@ -673,17 +673,7 @@ TEST_P(KafkaBackupTest, TwoFollowInstancesShareTheGroupAndSurviveAKill) {
 namespace strata::backup {
 namespace {
 
-// Runs `command` in a shell; returns its exit code and what it printed (stdout+stderr).
-std::pair<int, std::string> Shell(const std::string& command) {
-  std::string out;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) return {-1, ""};
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using testing::Shell;
 
 TEST_P(KafkaBackupTest, CliBacksUpToS3AndRefusesWrongCredentials) {
   const auto& env = StackEnv::Get();

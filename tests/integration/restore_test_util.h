@@ -128,17 +128,7 @@ inline void Produce(const std::string& topic, int32_t partitions, int n, size_t 
   ASSERT_TRUE((*producer)->Flush(Deadline::After(60s)).ok());
 }
 
-// Runs a shell command; its exit code and what it printed (stdout and stderr).
-inline std::pair<int, std::string> Shell(const std::string& command) {
-  std::string out;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) return {-1, ""};
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using testing::Shell;
 
 // `strata <args>` with the test stack's Kafka as -b where asked.
 inline std::pair<int, std::string> Strata(const std::string& args) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace strata::testing {
 
@@ -23,6 +24,10 @@ class StackEnv {
   std::string path_;
   std::map<std::string, std::string> vars_;
 };
+
+// Runs `command` in a shell; returns its exit code (-1 if it did not exit) and what it
+// printed on stdout and stderr.
+std::pair<int, std::string> Shell(const std::string& command);
 
 // A name unique to this process and call, for topics, znodes and keys.
 std::string UniqueName(const std::string& prefix);
