@@ -125,7 +125,7 @@ Result<KeyMode> Importer::DetectKeyMode(const std::string& topic,
       if (a.ok() && !b.ok()) return KeyMode::kWithKeys;
       if (b.ok() && !a.ok()) return KeyMode::kWithoutKeys;
       if (!a.ok()) {
-        return DataLossError(fmt::format("{} fits its index neither with nor without keys (corrupt?): {}", where,
+        return DataLossError(fmt::format("{}; read without keys it does not fit its index either: the object is corrupt",
                                          a.status().message()));
       }
     }
@@ -219,6 +219,13 @@ format::KafkaManifest Importer::Manifest(std::vector<format::TopicState> topics)
 }
 
 Result<SpredfastImportResult> Importer::Run() {
+  // docs/format.md, "Layout": the cluster name is a key segment.
+  if (o_.cluster.empty() ||
+      o_.cluster.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+          std::string::npos) {
+    return InvalidArgumentError(
+        fmt::format("--cluster \"{}\": use letters, digits, '.', '_' and '-' only", o_.cluster));
+  }
   STRATA_ASSIGN_OR_RETURN(std::vector<storage::ObjectInfo> listing, storage::ListAll(source_, ""));
   result_.warnings.push_back(fmt::format(
       "imported from {} (Kafka Connect S3, format=binary), which did not store everything: offsets are implied "

@@ -172,6 +172,9 @@ TEST_F(SpredfastImportTest, SelectionAndNothingFound) {
   EXPECT_TRUE(FindSpredfastObject(source_).ok());
   EXPECT_EQ(**FindSpredfastObject(source_), DataKey("", "2024-01-01", "a", 0, 0));
   EXPECT_FALSE(*FindSpredfastObject(repo_store_));
+  SpredfastImportOptions bad;
+  bad.cluster = "a/b";
+  EXPECT_EQ(Import(bad).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace
