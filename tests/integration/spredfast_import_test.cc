@@ -6,6 +6,7 @@
 // verified, restored into the KRaft broker and read back record by record. Corrupt
 // objects (truncated, index mismatch) fail with one error line and leave no manifest.
 #include <gtest/gtest.h>
+#include <utime.h>
 
 #include <filesystem>
 #include <fstream>
@@ -208,6 +209,42 @@ TEST_F(SpredfastImportTest, S3ImportVerifyRestore) {
   EXPECT_NE(hout.find("strata import spredfast --from " + base + "/" + kPrefixDir), std::string::npos) << hout;
   auto all = testing::OpenOrFail(base, config);
   if (all) testing::DeleteAll(*all);
+}
+
+// Records take the upload time of the object they were read from, so --until T restores
+// what the connector had uploaded by T. Here each object was uploaded at 01:00 UTC of the
+// day in its key: until 2017-07-24T12:00Z that is the first object, offsets 0..99 (80..99
+// were uploaded again the next day; the first copy counts).
+TEST_F(SpredfastImportTest, PointInTimeUsesUploadTimes) {
+  const int64_t first_upload_ms = 1500858000000;  // 2017-07-24T01:00:00Z
+  const int64_t day_ms = 86400000;
+  for (const auto& [key, bytes] : src_.objects) {
+    if (!key.ends_with(".gz")) continue;
+    int day = std::stoi(key.substr(std::string(kPrefix).size() + 8, 2)) - 24;  // ".../2017-07-DD/..."
+    utimbuf t;
+    t.actime = t.modtime = static_cast<time_t>((first_upload_ms + day * day_ms) / 1000);
+    ASSERT_EQ(utime((dir_.path / "source" / key).c_str(), &t), 0) << key;
+  }
+  std::string repo = (dir_.path / "repo").string();
+  auto [rc, out] = Strata("import spredfast --from " + SourceUrl() + " --to " + repo + " -t " + keyed_);
+  ASSERT_EQ(rc, 0) << out;
+  // Old timestamps: without retention.ms=-1 the broker would delete the restored records.
+  auto admin = kafka::Admin::Open(Client());
+  ASSERT_TRUE(admin.ok());
+  std::string pit = keyed_ + "-pit";
+  ASSERT_TRUE((*admin)->CreateTopic({pit, 3, 1, {{"retention.ms", "-1"}}}, Deadline::After(30s)).ok());
+  auto [rrc, rout] = Strata("restore kafka --no-progress -b " + bootstrap_ + " --from " + repo + " --rename " + keyed_ +
+                            ":" + pit + " --until 2017-07-24T12:00:00Z");
+  ASSERT_EQ(rrc, 0) << rout;
+  auto got = ReadTopic(pit, 3);
+  auto want = Expected(src_, keyed_);
+  for (int32_t p = 0; p < 3; ++p) {
+    ASSERT_EQ(got[p].size(), 100u) << "partition " << p;
+    for (size_t i = 0; i < 100; ++i) {
+      ASSERT_EQ(got[p][i].value, want[p][i].value) << p << " " << i;
+      ASSERT_EQ(got[p][i].timestamp_ms, first_upload_ms) << p << " " << i;
+    }
+  }
 }
 
 TEST_F(SpredfastImportTest, RestorePointedAtConnectorObjectsNamesTheImport) {
