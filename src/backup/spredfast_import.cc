@@ -154,7 +154,7 @@ Status Importer::Seal(PartitionTask& task) {
 
 Status Importer::ImportFile(const SourceFile& file, KeyMode mode, PartitionTask& task,
                             spredfast::OffsetTracker& offsets) {
-  if (auto gap = offsets.StartObject(file.start_offset)) {
+  if (offsets.StartObject(file.start_offset)) {
     STRATA_RETURN_IF_ERROR(Seal(task));
     result_.gaps.push_back(task.SkipTo(file.start_offset, kSpredfastGapReason));
   }
@@ -166,8 +166,9 @@ Status Importer::ImportFile(const SourceFile& file, KeyMode mode, PartitionTask&
     if (offsets.Record(offset) == spredfast::OffsetTracker::Verdict::kDuplicate) return OkStatus();
     format::KafkaRecordView view;
     view.offset = offset;
-    // The connector keeps no timestamp; the upload time is the earliest moment the
-    // record is known to have existed after (docs/import-spredfast.md, "Timestamps").
+    // The connector keeps no timestamp. The object's upload time is the latest the
+    // record can have been produced at, and gives `restore --until T` the meaning "what
+    // the connector had uploaded by T" (docs/import-spredfast.md, "What is lost").
     view.timestamp_ms = file.mtime_unix_ms;
     if (mode == KeyMode::kWithKeys && !(key.empty() && o_.empty_keys_are_null)) view.key = key;
     if (!(value.empty() && o_.empty_values_are_null)) view.value = value;
