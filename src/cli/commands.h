@@ -16,6 +16,8 @@ void RegisterBackupKafka(CLI::App* backup, RunFunction* run);
 void RegisterBackupZookeeper(CLI::App* backup, RunFunction* run);
 void RegisterRestoreZookeeper(CLI::App* restore, RunFunction* run);
 void RegisterRestoreKafka(CLI::App* restore, RunFunction* run);
+// `import` subcommands: each converts another tool's backups into a strata repository.
+void RegisterImportSpredfast(CLI::App* import, RunFunction* run);
 // Adds the top-level `list` subcommand to `app`.
 void RegisterList(CLI::App* app, RunFunction* run);
 // Adds the top-level `verify` subcommand to `app`.

@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   CLI::App* restore = app.add_subcommand("restore", "Restore from a repository")->require_subcommand(1);
   strata::cli::RegisterRestoreZookeeper(restore, &run);
   strata::cli::RegisterRestoreKafka(restore, &run);
+  CLI::App* import =
+      app.add_subcommand("import", "Convert another tool's backups into a strata repository")->require_subcommand(1);
+  strata::cli::RegisterImportSpredfast(import, &run);
   strata::cli::RegisterList(&app, &run);
   strata::cli::RegisterVerify(&app, &run);
 

@@ -40,9 +40,10 @@ void RepoFlags::Register(CLI::App* cmd, const std::string& name) {
       ->group(group);
 }
 
-Result<RepoFlags::Opened> RepoFlags::Open(backup::OpenMode mode) const {
+Result<std::unique_ptr<storage::ObjectStore>> RepoFlags::OpenStore(const std::string& location,
+                                                                  bool create_if_missing) const {
   storage::StoreOptions options;
-  options.create_if_missing = mode == backup::OpenMode::kCreateIfMissing;
+  options.create_if_missing = create_if_missing;
   s3::S3Config s3;
   if (!s3_endpoint.empty()) s3.endpoint = s3_endpoint;
   if (!s3_region.empty()) s3.region = s3_region;
@@ -59,7 +60,11 @@ Result<RepoFlags::Opened> RepoFlags::Open(backup::OpenMode mode) const {
   s3.part_size = static_cast<size_t>(s3_part_mib * (1 << 20));
   s3.parallel_parts = s3_parallel_parts;
   options.open_s3 = s3::MakeS3Opener(std::move(s3));
-  STRATA_ASSIGN_OR_RETURN(auto store, storage::OpenStore(url, options));
+  return storage::OpenStore(location, options);
+}
+
+Result<RepoFlags::Opened> RepoFlags::Open(backup::OpenMode mode) const {
+  STRATA_ASSIGN_OR_RETURN(auto store, OpenStore(url, mode == backup::OpenMode::kCreateIfMissing));
   Opened opened;
   opened.store = std::move(store);
   STRATA_ASSIGN_OR_RETURN(backup::Repository repo, backup::Repository::Open(*opened.store, url, mode));
