@@ -16,10 +16,10 @@ log() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 
 APT_PACKAGES=(
-  build-essential cmake ninja-build pkg-config git curl ca-certificates netcat-openbsd
+  build-essential cmake ninja-build pkg-config git curl ca-certificates openssl netcat-openbsd
   librdkafka-dev libzookeeper-mt-dev libcurl4-openssl-dev libssl-dev libzstd-dev liblz4-dev libzip-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev
-  libbenchmark-dev zookeeper kcat awscli default-jdk-headless maven golang-go
+  libbenchmark-dev zlib1g-dev zookeeper kcat awscli default-jdk-headless maven golang-go
 )
 
 install_apt() {

@@ -10,8 +10,10 @@
 #   zk         ZooKeeper 3.8 from Debian's package (AdminServer on, TTL nodes on,
 #              container check every second)
 #   kafka      Apache Kafka 4.x, KRaft combined mode (broker + controller); a PLAINTEXT
-#              listener, and a SASL_PLAINTEXT one (mechanism PLAIN, one user; the env
-#              file names it) for authentication tests
+#              listener, a SASL_PLAINTEXT one (mechanism PLAIN, one user; the env file
+#              names it) and an SSL one (a certificate for 127.0.0.1 from a CA made at
+#              start; the env file names the CA's PEM file, and another CA's that signed
+#              nothing) for authentication and TLS tests
 #   kafka39    Apache Kafka 3.9 in ZooKeeper mode, on zk under the chroot /kafka39
 #   versitygw  versitygw, S3-compatible server (posix backend, checks SigV4)
 #   s3proxy    s3proxy 4.x, a second S3-compatible server (in-memory)
@@ -140,20 +142,44 @@ log.segment.delete.delay.ms=1000
 EOF
 }
 
+# A test CA, the broker's certificate for 127.0.0.1 signed by it (Kafka's PEM keystore:
+# the unencrypted PKCS#8 key, then the certificate), and a second CA that signed nothing,
+# for clients that must fail to verify the broker. All in $dir/tls.
+make_tls() {
+  local t="$dir/tls"
+  rm -rf "$t"; mkdir -p "$t"
+  (
+    cd "$t"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=strata test CA" \
+      -keyout ca.key -out ca.pem
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=strata other CA" \
+      -keyout other-ca.key -out other-ca.pem
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout broker.key -out broker.csr
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >san.ext
+    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile san.ext -out broker.crt
+    openssl pkcs8 -topk8 -nocrypt -in broker.key -out broker.p8
+    cat broker.p8 broker.crt >broker.pem
+  ) >"$dir/tls.log" 2>&1 || die "openssl could not make the test certificates (see $dir/tls.log)"
+}
+
 start_kafka() {
   local lib="$cache/runtimes/kafka4/lib"
   [ -d "$lib" ] || die "Kafka 4 runtime missing in $lib; run scripts/setup.sh"
   mkdir -p "$dir/kafka-logs"
+  [ -s "$dir/tls/broker.pem" ] || make_tls
   {
     cat <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CTRL_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CTRL_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CTRL_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT,SSL://127.0.0.1:$KAFKA_SSL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT,SSL://127.0.0.1:$KAFKA_SSL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL
+listener.name.ssl.ssl.keystore.type=PEM
+listener.name.ssl.ssl.keystore.location=$dir/tls/broker.pem
 sasl.enabled.mechanisms=PLAIN
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$KAFKA_SASL_USER="$KAFKA_SASL_PASSWORD";
 log.dirs=$dir/kafka-logs
@@ -312,6 +338,9 @@ write_env() {
       echo "KAFKA_SASL_BOOTSTRAP=127.0.0.1:$KAFKA_SASL_PORT"
       echo "KAFKA_SASL_USER=$KAFKA_SASL_USER"
       echo "KAFKA_SASL_PASSWORD=$KAFKA_SASL_PASSWORD"
+      echo "KAFKA_SSL_BOOTSTRAP=127.0.0.1:$KAFKA_SSL_PORT"
+      echo "KAFKA_SSL_CA=$dir/tls/ca.pem"
+      echo "KAFKA_SSL_OTHER_CA=$dir/tls/other-ca.pem"
       echo "KAFKA_LIB=$cache/runtimes/kafka4/lib"
     fi
     if has kafka39; then
@@ -340,10 +369,10 @@ cmd_start() {
   done
   rm -f "$dir"/*.pid "$dir/stack.env"
   # A stack starts empty unless asked to keep what the last one stored.
-  [ "$keep_data" = 1 ] || rm -rf "$dir"/{zk-data,zk39-data,kafka-logs,kafka39-logs,versitygw,kafka-cluster-id}
+  [ "$keep_data" = 1 ] || rm -rf "$dir"/{zk-data,zk39-data,kafka-logs,kafka39-logs,versitygw,kafka-cluster-id,tls}
   has kafka39 && ! has zk && die "kafka39 needs zk in --services"
   read -r ZK_PORT ZK_ADMIN_PORT ZK39_PORT ZK39_ADMIN_PORT KAFKA_PORT KAFKA_CTRL_PORT KAFKA39_PORT \
-    VERSITYGW_PORT S3PROXY_PORT KAFKA_SASL_PORT < <(free_ports 10)
+    VERSITYGW_PORT S3PROXY_PORT KAFKA_SASL_PORT KAFKA_SSL_PORT < <(free_ports 11)
   local t0=$SECONDS
   # Whatever fails from here on (die, a failed command), what was started is stopped,
   # so no process is left behind.
@@ -417,6 +446,7 @@ cmd_reset() {
   KAFKA_PORT=$(sed -n 's|^listeners=PLAINTEXT://127.0.0.1:\([0-9]*\),.*|\1|p' "$dir/kafka.properties")
   KAFKA_CTRL_PORT=$(sed -n 's|^controller.quorum.voters=1@127.0.0.1:\([0-9]*\)$|\1|p' "$dir/kafka.properties")
   KAFKA_SASL_PORT=$(sed -n 's|^listeners=.*SASL_PLAINTEXT://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/kafka.properties")
+  KAFKA_SSL_PORT=$(sed -n 's|^listeners=.*,SSL://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/kafka.properties")
   start_kafka
   wait_ready kafka || die "kafka did not start again (logs in $dir)"
   log "kafka reset: new empty cluster $(cat "$dir/kafka-cluster-id") on 127.0.0.1:$KAFKA_PORT"

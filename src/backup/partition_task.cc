@@ -131,7 +131,6 @@ Result<int64_t> PartitionTask::AddTail(ByteView batch, const format::BatchHeader
 Status PartitionTask::Add(const kafka::Message& r, const KafkaBackupOptions& options, BufferRecycler& buffers) {
   const int64_t offset = r.offset();
   if (offset < state_.next_offset) return OkStatus();
-  EnsureBuilder(options, buffers);
   r.Headers(&header_views_);
   header_scratch_.clear();
   uint64_t bytes = 0;
@@ -147,13 +146,21 @@ Status PartitionTask::Add(const kafka::Message& r, const KafkaBackupOptions& opt
                             : format::TimestampType::kCreateTime;
   view.key = r.key();
   view.value = r.value();
-  bytes += (view.key ? view.key->size() : 0) + (view.value ? view.value->size() : 0);
   view.headers = header_scratch_;
-  STRATA_RETURN_IF_ERROR(builder_->Add(view).WithContext(fmt::format("{}/{} offset {}", topic_, state_.partition, offset)));
+  return AddRecord(view, options, buffers, bytes);
+}
+
+Status PartitionTask::AddRecord(const format::KafkaRecordView& view, const KafkaBackupOptions& options,
+                                BufferRecycler& buffers, uint64_t header_bytes) {
+  if (view.offset < state_.next_offset) return OkStatus();
+  EnsureBuilder(options, buffers);
+  STRATA_RETURN_IF_ERROR(
+      builder_->Add(view).WithContext(fmt::format("{}/{} offset {}", topic_, state_.partition, view.offset)));
   TakePending();
-  state_.next_offset = offset + 1;
+  state_.next_offset = view.offset + 1;
   ++records_read_;
-  bytes_read_ += static_cast<int64_t>(bytes);
+  bytes_read_ += static_cast<int64_t>(header_bytes + (view.key ? view.key->size() : 0) +
+                                      (view.value ? view.value->size() : 0));
   at_end_since_.reset();
   return OkStatus();
 }

@@ -65,6 +65,10 @@ class PartitionTask {
   // Adds a record read from the partition. Records at offsets below position() (a
   // re-delivery) are ignored.
   Status Add(const kafka::Message& record, const KafkaBackupOptions& options, BufferRecycler& buffers);
+  // The same for a record from elsewhere (an import); `header_bytes` are its headers'
+  // bytes, for bytes_read().
+  Status AddRecord(const format::KafkaRecordView& record, const KafkaBackupOptions& options, BufferRecycler& buffers,
+                   uint64_t header_bytes = 0);
   // Adds a batch kept as the source wrote it (the raw reader), already checked by
   // format::BatchChecker: it goes into the segment byte for byte. A batch wholly below
   // position() is ignored; one that starts below it (a run resuming inside a batch) has

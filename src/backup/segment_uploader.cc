@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/huge_pages.h"
+
 namespace strata::backup {
 
 namespace {
@@ -25,7 +27,9 @@ Bytes BufferRecycler::Take(size_t capacity) {
     }
   }
   b.clear();
+  const bool fresh = b.capacity() < capacity;
   b.reserve(capacity);
+  if (fresh) AdviseHugePages(b.data(), b.capacity());
   return b;
 }
 

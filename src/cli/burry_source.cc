@@ -51,7 +51,7 @@ Result<BurrySource> OpenBurrySource(const RepoFlags& flags, const std::string& f
         "--from {}: name the archive object, e.g. s3://zk-backup/1483193387 (Burry's key is [PREFIX/]<snapshotid>)",
         from));
   }
-  STRATA_ASSIGN_OR_RETURN(source.store, flags.OpenStoreAt(from.substr(0, slash), false));
+  STRATA_ASSIGN_OR_RETURN(source.store, flags.OpenStore(from.substr(0, slash), false));
   source.key = storage::ObjectKey(from.substr(slash + 1));
   source.describe = source.store->Describe(*source.key);
   return source;
@@ -66,7 +66,7 @@ std::string BurryHint(const RepoFlags& flags) {
                          Command(*path));
     }
   }
-  auto store = flags.OpenStoreAt(flags.url, false);
+  auto store = flags.OpenStore(flags.url, false);
   if (!store.ok()) return "";
   auto page = (*store)->List("", "", kHintListKeys);
   if (!page.ok()) return "";

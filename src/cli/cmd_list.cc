@@ -34,6 +34,7 @@ std::vector<std::string> Newest(std::vector<std::string> ids, int last) {
 
 struct KafkaRow {
   std::string id, created, isolation;
+  std::string imported;  // the tool an imported backup came from, "" for strata's own
   bool complete = false;
   size_t topics = 0, partitions = 0, groups = 0;
   int64_t records = 0, stored = 0;
@@ -41,7 +42,8 @@ struct KafkaRow {
 };
 
 KafkaRow Summarize(const format::KafkaManifest& m) {
-  KafkaRow r{m.id, m.created, m.isolation, m.complete, m.topics.size(), 0, m.consumer_groups.size()};
+  KafkaRow r{m.id, m.created, m.isolation, m.imported ? m.imported->tool : "", m.complete, m.topics.size(), 0,
+             m.consumer_groups.size()};
   for (const auto& t : m.topics) {
     r.partitions += t.partitions.size();
     for (const auto& p : t.partitions) {
@@ -98,11 +100,13 @@ int Run(const Flags& f) {
       KafkaRow r = Summarize(*m);
       std::string state = r.complete ? "complete" : "partial";
       if (r.gaps > 0) state += fmt::format(", {} gaps", r.gaps);
+      if (!r.imported.empty()) state += ", imported from " + r.imported;
       if (f.json) {
         snaps.push_back({{"id", r.id}, {"created", r.created}, {"complete", r.complete}, {"isolation", r.isolation},
                          {"topics", r.topics}, {"partitions", r.partitions}, {"records", r.records},
                          {"stored_bytes", r.stored}, {"consumer_groups", r.groups}, {"gaps", r.gaps},
                          {"manifest", key}});
+        if (!r.imported.empty()) snaps.back()["imported_from"] = r.imported;
       } else {
         std::printf("  %-40s %-24s %6zu %6zu %12lld %10s %6zu  %s\n", r.id.c_str(), r.created.c_str(), r.topics,
                     r.partitions, static_cast<long long>(r.records), HumanBytes(static_cast<double>(r.stored)).c_str(),

@@ -16,7 +16,9 @@ void RegisterBackupKafka(CLI::App* backup, RunFunction* run);
 void RegisterBackupZookeeper(CLI::App* backup, RunFunction* run);
 void RegisterRestoreZookeeper(CLI::App* restore, RunFunction* run);
 void RegisterRestoreKafka(CLI::App* restore, RunFunction* run);
-// `import` subcommands: convert another tool's backup into a strata backup.
+// `import` subcommands: each converts another tool's backups into a strata repository.
+void RegisterImportSpredfast(CLI::App* import, RunFunction* run);
+// Adds `import burry`: converts a ZooKeeper backup made by Burry into a strata snapshot.
 void RegisterImportBurry(CLI::App* import, RunFunction* run);
 // Adds the top-level `list` subcommand to `app`.
 void RegisterList(CLI::App* app, RunFunction* run);

@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
   strata::cli::RegisterRestoreZookeeper(restore, &run);
   strata::cli::RegisterRestoreKafka(restore, &run);
   CLI::App* import =
-      app.add_subcommand("import", "Convert another tool's backup into a strata backup")->require_subcommand(1);
+      app.add_subcommand("import", "Convert another tool's backups into a strata repository")->require_subcommand(1);
+  strata::cli::RegisterImportSpredfast(import, &run);
   strata::cli::RegisterImportBurry(import, &run);
   strata::cli::RegisterList(&app, &run);
   strata::cli::RegisterVerify(&app, &run);

@@ -40,16 +40,8 @@ void RepoFlags::Register(CLI::App* cmd, const std::string& name) {
       ->group(group);
 }
 
-Result<RepoFlags::Opened> RepoFlags::Open(backup::OpenMode mode) const {
-  STRATA_ASSIGN_OR_RETURN(auto store, OpenStoreAt(url, mode == backup::OpenMode::kCreateIfMissing));
-  Opened opened;
-  opened.store = std::move(store);
-  STRATA_ASSIGN_OR_RETURN(backup::Repository repo, backup::Repository::Open(*opened.store, url, mode));
-  opened.repo = std::make_unique<backup::Repository>(std::move(repo));
-  return opened;
-}
-
-Result<std::unique_ptr<storage::ObjectStore>> RepoFlags::OpenStoreAt(std::string_view at, bool create_if_missing) const {
+Result<std::unique_ptr<storage::ObjectStore>> RepoFlags::OpenStore(const std::string& location,
+                                                                  bool create_if_missing) const {
   storage::StoreOptions options;
   options.create_if_missing = create_if_missing;
   s3::S3Config s3;
@@ -68,7 +60,16 @@ Result<std::unique_ptr<storage::ObjectStore>> RepoFlags::OpenStoreAt(std::string
   s3.part_size = static_cast<size_t>(s3_part_mib * (1 << 20));
   s3.parallel_parts = s3_parallel_parts;
   options.open_s3 = s3::MakeS3Opener(std::move(s3));
-  return storage::OpenStore(at, options);
+  return storage::OpenStore(location, options);
+}
+
+Result<RepoFlags::Opened> RepoFlags::Open(backup::OpenMode mode) const {
+  STRATA_ASSIGN_OR_RETURN(auto store, OpenStore(url, mode == backup::OpenMode::kCreateIfMissing));
+  Opened opened;
+  opened.store = std::move(store);
+  STRATA_ASSIGN_OR_RETURN(backup::Repository repo, backup::Repository::Open(*opened.store, url, mode));
+  opened.repo = std::make_unique<backup::Repository>(std::move(repo));
+  return opened;
 }
 
 }  // namespace strata::cli

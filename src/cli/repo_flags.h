@@ -38,9 +38,10 @@ struct RepoFlags {
     std::unique_ptr<backup::Repository> repo;
   };
   Result<Opened> Open(backup::OpenMode mode) const;
-  // Opens only the store at `url` (any URL OpenStore accepts) with these S3 settings,
-  // e.g. the bucket of an archive to import. Errors as OpenStore.
-  Result<std::unique_ptr<storage::ObjectStore>> OpenStoreAt(std::string_view url, bool create_if_missing) const;
+
+  // Opens `location` (another URL than the repository's, e.g. what an import reads) with
+  // the same S3 settings. Errors say which URL.
+  Result<std::unique_ptr<storage::ObjectStore>> OpenStore(const std::string& location, bool create_if_missing) const;
 };
 
 }  // namespace strata::cli

@@ -44,6 +44,12 @@ ordered_json PartitionJson(const PartitionState& p) {
                       {"gaps", std::move(gaps)}};
 }
 
+ordered_json SourceJson(const KafkaManifest& m) {
+  ordered_json source{{"bootstrap_servers", m.bootstrap_servers}, {"cluster_id", m.cluster_id}};
+  if (m.imported) source["imported_from"] = {{"tool", m.imported->tool}, {"url", m.imported->url}};
+  return source;
+}
+
 }  // namespace
 
 std::string KafkaManifestToJson(const KafkaManifest& m) {
@@ -83,7 +89,7 @@ std::string KafkaManifestToJson(const KafkaManifest& m) {
                    {"cluster", m.cluster},
                    {"created", m.created},
                    {"strata_version", m.strata_version},
-                   {"source", {{"bootstrap_servers", m.bootstrap_servers}, {"cluster_id", m.cluster_id}}},
+                   {"source", SourceJson(m)},
                    {"isolation", m.isolation},
                    {"complete", m.complete},
                    {"topics", std::move(topics)},
@@ -139,6 +145,10 @@ Result<KafkaManifest> Decode(const ordered_json& doc, std::string_view where) {
   const auto& source = Field(doc, "source");
   m.bootstrap_servers = source.value("bootstrap_servers", "");
   m.cluster_id = source.value("cluster_id", "");
+  if (source.contains("imported_from")) {
+    const auto& from = source.at("imported_from");
+    m.imported = ImportSource{from.value("tool", ""), from.value("url", "")};
+  }
   m.isolation = Field(doc, "isolation").get<std::string>();
   m.complete = Field(doc, "complete").get<bool>();
   for (const auto& tj : Field(doc, "topics")) {

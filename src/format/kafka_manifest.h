@@ -84,6 +84,13 @@ struct AclSection {
   friend bool operator==(const AclSection&, const AclSection&) = default;
 };
 
+// Where an imported backup came from (`strata import`); absent for a backup strata made.
+struct ImportSource {
+  std::string tool;  // "spredfast": a Kafka Connect S3 sink backup (docs/import-spredfast.md)
+  std::string url;   // the location it was read from
+  friend bool operator==(const ImportSource&, const ImportSource&) = default;
+};
+
 struct KafkaManifest {
   std::string id;
   std::string cluster;
@@ -91,6 +98,7 @@ struct KafkaManifest {
   std::string strata_version;
   std::string bootstrap_servers;
   std::string cluster_id;
+  std::optional<ImportSource> imported;  // source.imported_from
   std::string isolation = "read_committed";
   bool complete = false;
   std::vector<TopicState> topics;  // name order

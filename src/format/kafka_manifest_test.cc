@@ -36,6 +36,19 @@ TEST(KafkaManifestTest, RoundTrip) {
   EXPECT_NE(json.find("\"crc32c\": \"deadbeef\""), std::string::npos);
 }
 
+// An imported backup says where it came from (source.imported_from, an optional field:
+// version 1 readers that do not know it ignore it, and a backup without it has none).
+TEST(KafkaManifestTest, ImportSourceIsOptional) {
+  KafkaManifest m = Sample();
+  EXPECT_EQ(KafkaManifestToJson(m).find("imported_from"), std::string::npos);
+  m.imported = ImportSource{"spredfast", "s3://old-bucket/connect"};
+  std::string json = KafkaManifestToJson(m);
+  EXPECT_NE(json.find("\"imported_from\""), std::string::npos);
+  auto back = ParseKafkaManifest(json, "x.json");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, m);
+}
+
 TEST(KafkaManifestTest, RejectsOtherFormatAndNewerVersion) {
   auto other = ParseKafkaManifest(R"({"format":"something-else","version":1})", "a.json");
   EXPECT_EQ(other.status().code(), StatusCode::kFailedPrecondition);

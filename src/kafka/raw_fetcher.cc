@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/huge_pages.h"
 #include "kafka/log.h"
 #include "kafka/rd_util.h"
 
@@ -132,6 +133,7 @@ class ResponsePool : public std::enable_shared_from_this<ResponsePool> {
       b = std::make_unique<FetchResponseBytes>();
       b->capacity = std::max(size, buffer_bytes_);
       b->data = std::make_unique_for_overwrite<char[]>(b->capacity);
+      AdviseHugePages(b->data.get(), b->capacity);
     }
     b->size = size;
     return std::shared_ptr<FetchResponseBytes>(b.release(), [pool = shared_from_this()](FetchResponseBytes* r) {

@@ -136,6 +136,17 @@ void ErrorSink::Record(rd_kafka_resp_err_t err, const std::string& reason) {
   if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED) {
     auth_failed_ = true;
   }
+  if (err == RD_KAFKA_RESP_ERR__SSL && IsTlsHandshakeFailure(reason)) tls_failed_ = true;
+}
+
+bool IsTlsHandshakeFailure(std::string_view line) {
+  if (line.find("SSL handshake failed") == std::string_view::npos) return false;
+  // A broker going away mid-handshake is worth another try.
+  for (std::string_view transient :
+       {"Disconnected", "Connection reset", "connection reset", "timed out", "unexpected eof"}) {
+    if (line.find(transient) != std::string_view::npos) return false;
+  }
+  return true;
 }
 
 std::string ErrorSink::Last() const {
@@ -146,6 +157,11 @@ std::string ErrorSink::Last() const {
 bool ErrorSink::auth_failed() const {
   std::lock_guard<std::mutex> lock(mu_);
   return auth_failed_;
+}
+
+bool ErrorSink::tls_failed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return tls_failed_;
 }
 
 void HandleDeleter::operator()(rd_kafka_t* rk) const {
@@ -172,8 +188,10 @@ void OnLog(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
       // runs: an authentication failure shows only here.
       bool auth = line.find("SASL authentication error") != std::string_view::npos ||
                   line.find("Authentication failed") != std::string_view::npos;
-      sink->Record(auth ? RD_KAFKA_RESP_ERR__AUTHENTICATION : RD_KAFKA_RESP_ERR__TRANSPORT,
-                   std::string(line.substr(line.find(": ") == std::string_view::npos ? 0 : line.find(": ") + 2)));
+      rd_kafka_resp_err_t err = auth                          ? RD_KAFKA_RESP_ERR__AUTHENTICATION
+                                : IsTlsHandshakeFailure(line) ? RD_KAFKA_RESP_ERR__SSL
+                                                              : RD_KAFKA_RESP_ERR__TRANSPORT;
+      sink->Record(err, std::string(line.substr(line.find(": ") == std::string_view::npos ? 0 : line.find(": ") + 2)));
     }
   }
   // librdkafka's syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug. Its own errors
@@ -240,7 +258,7 @@ Result<Handle> NewHandle(rd_kafka_type_t type, const ClientOptions& options,
 Status Explain(Status status, const ErrorSink& errors) {
   std::string last = errors.Last();
   if (status.ok() || last.empty()) return status;
-  StatusCode code = errors.auth_failed() ? StatusCode::kUnauthenticated : status.code();
+  StatusCode code = errors.auth_failed() || errors.tls_failed() ? StatusCode::kUnauthenticated : status.code();
   return Status(code, status.message() + "; last client error: " + last);
 }
 
@@ -251,6 +269,12 @@ Status WaitForAnswer(const ErrorSink& errors, Deadline deadline, std::string_vie
     if (attempt(std::min(kSliceMs, deadline.RemainingMillis()))) return OkStatus();
     if (errors.auth_failed()) {
       return UnauthenticatedError(fmt::format("{}: the broker refused the credentials: {}", what, errors.Last()));
+    }
+    if (errors.tls_failed()) {
+      return UnauthenticatedError(fmt::format(
+          "{}: the TLS handshake with the broker failed (check ssl.ca.location / ssl.truststore.location and "
+          "that the listener speaks TLS): {}",
+          what, errors.Last()));
     }
     if (deadline.Expired()) return Explain(DeadlineExceededError(fmt::format("{}: no answer in time", what)), errors);
   }

@@ -36,8 +36,11 @@ class ErrorSink {
   void Record(rd_kafka_resp_err_t err, const std::string& reason);
   // "" if nothing was reported.
   std::string Last() const;
-  // Authentication failures are not worth retrying: the caller stops early.
+  // Failures that retrying cannot mend, so the caller stops early: credentials the
+  // broker refused, a TLS handshake that failed (a broker certificate the client cannot
+  // verify, TLS spoken to a plaintext port, a client certificate refused).
   bool auth_failed() const;
+  bool tls_failed() const;
 
   // What the handle's other callbacks need (the configuration's one opaque pointer is
   // this sink): the consumer that owns the handle, for its rebalance callback.
@@ -47,7 +50,12 @@ class ErrorSink {
   mutable std::mutex mu_;
   std::string last_;
   bool auth_failed_ = false;
+  bool tls_failed_ = false;
 };
+
+// True for a librdkafka FAIL log line that reports a TLS handshake failure retrying
+// cannot mend (not a connection dropped during the handshake).
+bool IsTlsHandshakeFailure(std::string_view line);
 
 struct HandleDeleter {
   void operator()(rd_kafka_t* rk) const;

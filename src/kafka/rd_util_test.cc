@@ -67,5 +67,23 @@ TEST(NewHandleTest, MissingBootstrapIsInvalidArgument) {
   EXPECT_EQ(h.status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(ErrorSinkTest, TlsHandshakeFailuresThatRetryingCannotMend) {
+  EXPECT_TRUE(internal::IsTlsHandshakeFailure(
+      "SSL handshake failed: error:0A000086:SSL routines::certificate verify failed: broker certificate could not "
+      "be verified (after 28ms in state SSL_HANDSHAKE)"));
+  EXPECT_TRUE(internal::IsTlsHandshakeFailure("SSL handshake failed: error:0A00010B:SSL routines::wrong version number"));
+  EXPECT_FALSE(internal::IsTlsHandshakeFailure("SSL handshake failed: Disconnected: connection reset by peer"));
+  EXPECT_FALSE(internal::IsTlsHandshakeFailure("Connect to ipv4#127.0.0.1:1 failed: Connection refused"));
+
+  internal::ErrorSink sink;
+  sink.Record(RD_KAFKA_RESP_ERR__TRANSPORT, "Connect to ipv4#127.0.0.1:1 failed: Connection refused");
+  EXPECT_FALSE(sink.tls_failed());
+  sink.Record(RD_KAFKA_RESP_ERR__SSL, "SSL handshake failed: Disconnected");
+  EXPECT_FALSE(sink.tls_failed());
+  sink.Record(RD_KAFKA_RESP_ERR__SSL, "SSL handshake failed: error:0A000086:SSL routines::certificate verify failed");
+  EXPECT_TRUE(sink.tls_failed());
+  EXPECT_FALSE(sink.auth_failed());
+}
+
 }  // namespace
 }  // namespace strata::kafka

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/huge_pages.h"
 #include "storage/s3/log.h"
 
 namespace strata::s3 {
@@ -20,6 +21,8 @@ constexpr long kReceiveBufferBytes = 512 * 1024;
 constexpr long kUploadBufferBytes = 1024 * 1024;
 // Largest reservation made up front from a Content-Length; bigger bodies grow as they come.
 constexpr std::size_t kMaxReserveBytes = std::size_t{1} << 30;
+// Bodies from this size on ask for huge pages (see core/huge_pages.h).
+constexpr std::size_t kHugePagesFromBytes = std::size_t{4} << 20;
 constexpr int kHttpStatusDigits = 3;
 
 bool GlobalInit() {
@@ -102,6 +105,8 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
       std::from_chars(v->data(), v->data() + v->size(), length);
     }
     body.reserve(std::min({length, t->options->max_body_bytes, kMaxReserveBytes}));
+    // A segment-sized body is a mapping of its own, written once from start to end.
+    if (body.capacity() >= kHugePagesFromBytes) AdviseHugePages(body.data(), body.capacity());
   }
   body.append(data, n);
   return n;
