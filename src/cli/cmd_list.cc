@@ -130,15 +130,18 @@ int Run(const Flags& f) {
       auto m = backup::ReadZkManifest(repo, ensemble, id);
       if (!m.ok()) return Fail(m.status());
       std::string range = Zxid(m->consistency.zxid_start) + ".." + Zxid(m->consistency.zxid_end);
+      // An imported snapshot shows the tool it came from instead of how strata read it.
+      std::string method = m->imported ? "import:" + m->imported->tool : m->method;
       if (f.json) {
         snaps.push_back({{"id", m->id}, {"created", m->created}, {"method", m->method}, {"znodes", m->counts.znodes},
                          {"ephemeral", m->counts.ephemeral}, {"data_bytes", m->data_bytes},
                          {"stored_bytes", m->bytes}, {"chroot", m->chroot}, {"zxid_start", Zxid(m->consistency.zxid_start)},
                          {"zxid_end", Zxid(m->consistency.zxid_end)}, {"warnings", m->warnings.size()}});
+        if (m->imported) snaps.back()["imported_from"] = m->imported->tool;
       } else {
         std::printf("  %-40s %-24s %10llu %10s %-13s %-39s %s\n", m->id.c_str(), m->created.c_str(),
                     static_cast<unsigned long long>(m->counts.znodes), HumanBytes(static_cast<double>(m->bytes)).c_str(),
-                    m->method.c_str(), range.c_str(), m->chroot.empty() ? "/" : m->chroot.c_str());
+                    method.c_str(), range.c_str(), m->chroot.empty() ? "/" : m->chroot.c_str());
       }
     }
     out["zookeeper"].push_back({{"ensemble", ensemble}, {"snapshot_count", ids->size()}, {"snapshots", snaps}});

@@ -116,6 +116,7 @@ TEST_F(BurryImportTest, ImportVerifyRestoreAndCompare) {
   auto [lrc, listed] = Shell(Strata("list --from " + repo));
   EXPECT_EQ(lrc, 0) << listed;
   EXPECT_NE(listed.find("old-zk"), std::string::npos) << listed;
+  EXPECT_NE(listed.find("import:burry"), std::string::npos) << listed;
   auto [vrc, verified] = Shell(Strata("verify --no-progress --from " + repo));
   EXPECT_EQ(vrc, 0) << verified;
   EXPECT_NE(verified.find("checked 1 ZooKeeper snapshots (13 znodes"), std::string::npos) << verified;
