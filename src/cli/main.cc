@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   app.footer(strata::cli::ExitCodeHelp());
 
   strata::cli::RunFunction run;
-  CLI::App* backup = app.add_subcommand("backup", "Back up Kafka topics to a repository")->require_subcommand(1);
+  CLI::App* backup = app.add_subcommand("backup", "Back up Kafka topics or a ZooKeeper tree to a repository")->require_subcommand(1);
   strata::cli::RegisterBackupKafka(backup, &run);
   strata::cli::RegisterBackupZookeeper(backup, &run);
   CLI::App* restore = app.add_subcommand("restore", "Restore from a repository")->require_subcommand(1);
