@@ -11,12 +11,12 @@
 #include "backup/log.h"
 #include "backup/zk_backup_internal.h"
 #include "backup/zk_repository.h"
+#include "storage/chunked_reader.h"
 
 namespace strata::backup {
 namespace {
 
 constexpr uint64_t kDownloadChunk = 8u << 20;
-constexpr uint64_t kProgressEvery = 4096;
 constexpr size_t kMaxIdDigits = 12;  // Unix seconds until the year 33658
 constexpr std::string_view kZookeeperTree = "/zookeeper";
 
@@ -135,7 +135,9 @@ Result<ZkBackupResult> RunBurryImport(const Repository& repo, burry::BurryArchiv
     node.stat.data_length = static_cast<int32_t>(z.data.size());
     node.stat.num_children = -1;  // not recorded
     STRATA_RETURN_IF_ERROR(sink->Add(node));
-    if (progress && sink->counts().znodes % kProgressEvery == 0) progress(sink->counts().znodes, sink->data_bytes());
+    if (progress && sink->counts().znodes % internal::kZnodesPerProgress == 0) {
+      progress(sink->counts().znodes, sink->data_bytes());
+    }
     return OkStatus();
   });
   STRATA_RETURN_IF_ERROR(walked);
@@ -180,14 +182,14 @@ Result<std::string> DownloadToTempFile(storage::ObjectStore& store, const storag
     std::remove(path.c_str());
     return s;
   };
-  for (uint64_t offset = 0; offset < info.size;) {
-    auto chunk = store.GetRange(key, storage::ByteRange{offset, std::min(kDownloadChunk, info.size - offset)});
+  storage::ChunkedReader object(store, key, info.size, kDownloadChunk);
+  for (;;) {
+    auto chunk = object.Next();
     if (!chunk.ok()) return fail(chunk.status());
-    if (chunk->empty()) return fail(DataLossError(fmt::format("{} ended early", store.Describe(key))));
+    if (chunk->empty()) break;
     if (std::fwrite(chunk->data(), 1, chunk->size(), f) != chunk->size()) {
       return fail(FailedPreconditionError(fmt::format("write {}: {}", path, std::strerror(errno))));
     }
-    offset += chunk->size();
   }
   if (std::fclose(f) != 0) {
     f = nullptr;

@@ -13,6 +13,7 @@
 #include "backup/spredfast_plan.h"
 #include "core/version.h"
 #include "format/spredfast_layout.h"
+#include "storage/chunked_reader.h"
 
 namespace strata::backup {
 namespace {
@@ -38,15 +39,15 @@ Result<std::optional<std::vector<format::spredfast::ChunkDescriptor>>> LoadIndex
 // Streams `file` into every reader, in ranged reads of `window` bytes.
 Status ReadObject(storage::ObjectStore& store, const SourceFile& file, uint64_t window, const CancelToken& cancel,
                   const std::vector<DataObjectReader*>& readers) {
-  storage::ObjectKey key(file.key);
-  for (uint64_t at = 0;; at += window) {
+  storage::ChunkedReader object(store, storage::ObjectKey(file.key), file.size, window);
+  for (;;) {
     if (cancel.cancelled()) return CancelledError("import cancelled");
-    if (at >= file.size && at > 0) break;
-    STRATA_ASSIGN_OR_RETURN(Bytes piece, store.GetRange(key, storage::ByteRange{at, window}));
+    STRATA_ASSIGN_OR_RETURN(ByteView piece, object.Next());
+    if (piece.empty()) break;
     // A reader that fails keeps its error for Finish; stop when no reader is left.
     bool reading = false;
     for (DataObjectReader* r : readers) reading = r->Feed(piece).ok() || reading;
-    if (!reading || piece.size() < window) break;
+    if (!reading) break;
   }
   return OkStatus();
 }

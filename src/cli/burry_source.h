@@ -1,11 +1,11 @@
 // Where `strata import burry --from` points (a local ZIP file, or an object in a store
-// named by a repository-style URL), and the hint `strata restore zookeeper` gives when
-// its --from holds a Burry backup instead of a strata repository. Thread-compatible.
+// named by a repository-style URL). Thread-compatible.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cli/repo_flags.h"
 #include "core/result.h"
@@ -26,9 +26,7 @@ struct BurrySource {
 // InvalidArgument for a URL without a key; the store's errors.
 Result<BurrySource> OpenBurrySource(const RepoFlags& flags, const std::string& from);
 
-// If the repository URL of `flags` is a Burry ZIP file, or a location that is not a
-// strata repository but holds one (Burry's object "[PREFIX/]<snapshotid>", or a .zip),
-// a one-line message saying so and naming the import command; "" otherwise.
-std::string BurryHint(const RepoFlags& flags);
+// The local path a bare path or file:// URL names; nullopt for other schemes.
+std::optional<std::string> LocalPath(std::string_view url);
 
 }  // namespace strata::cli

@@ -10,6 +10,7 @@
 #include "backup/zk_repository.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/foreign_backup.h"
 #include "cli/progress.h"
 #include "cli/repo_flags.h"
 #include "format/zk_manifest.h"
@@ -59,7 +60,7 @@ std::string Zxid(const std::optional<int64_t>& z) { return z ? format::ZxidHex(*
 
 int Run(const Flags& f) {
   auto opened = f.repo.Open(backup::OpenMode::kExisting);
-  if (!opened.ok()) return FailOpeningRepository(opened.status());
+  if (!opened.ok()) return FailOpeningRepository(ExplainForeignBackup(f.repo, opened.status()));
   const backup::Repository& repo = *opened->repo;
   nlohmann::json out = {{"repository", repo.url()}, {"kafka", nlohmann::json::array()},
                         {"zookeeper", nlohmann::json::array()}};

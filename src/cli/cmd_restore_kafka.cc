@@ -5,12 +5,12 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/foreign_backup.h"
 #include "cli/kafka_flags.h"
 #include "cli/progress.h"
 #include "cli/repo_flags.h"
 #include "core/log.h"
 #include "daemon/shutdown.h"
-#include "backup/spredfast_import.h"
 #include "restore/flag_values.h"
 #include "restore/kafka_restore.h"
 #include "restore/kafka_target.h"
@@ -43,20 +43,6 @@ struct Flags {
   double checkpoint_seconds = 10;
   bool no_progress = false;
 };
-
-// A location that is not a strata repository but holds a Kafka Connect S3 (Spredfast)
-// backup: say so, and how to convert it. Other errors are returned as they are.
-Status ExplainForeignLocation(const RepoFlags& repo, const Status& status) {
-  if (status.code() != StatusCode::kFailedPrecondition) return status;
-  auto store = repo.OpenStore(repo.url, /*create_if_missing=*/false);
-  if (!store.ok()) return status;
-  auto found = backup::FindSpredfastObject(**store);
-  if (!found.ok() || !*found) return status;
-  return Status(status.code(),
-                fmt::format("{} is not a strata repository: it holds a Kafka Connect S3 (Spredfast) backup (e.g. "
-                            "\"{}\"); convert it first with: strata import spredfast --from {} --to NEW_REPOSITORY",
-                            repo.url, **found, repo.url));
-}
 
 // Producer settings for bulk writes; -X can override each.
 std::vector<std::pair<std::string, std::string>> ProducerTuning(const Flags& f, uint64_t produce_budget) {
@@ -144,7 +130,7 @@ int Run(const Flags& f) {
   if (!options.ok()) return Fail(options.status());
   options->cancel = daemon::InstallShutdownHandlers();
   auto opened = f.repo.Open(backup::OpenMode::kExisting);
-  if (!opened.ok()) return FailOpeningRepository(ExplainForeignLocation(f.repo, opened.status()));
+  if (!opened.ok()) return FailOpeningRepository(ExplainForeignBackup(f.repo, opened.status()));
   std::unique_ptr<restore::Target> target;
   if (!f.kafka.bootstrap.empty() || !f.kafka.command_config.empty() || !f.dry_run) {
     auto client = f.kafka.Build();

@@ -3,9 +3,9 @@
 
 #include <cstdio>
 
-#include "cli/burry_source.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/foreign_backup.h"
 #include "cli/progress.h"
 #include "cli/repo_flags.h"
 #include "cli/zk_flags.h"
@@ -50,11 +50,7 @@ int Run(const Flags& f) {
   o.cancel = daemon::InstallShutdownHandlers();
 
   auto opened = f.repo.Open(backup::OpenMode::kExisting);
-  if (!opened.ok()) {
-    // A Burry archive where a repository was expected: say so, same exit code.
-    std::string hint = BurryHint(f.repo);
-    return FailOpeningRepository(hint.empty() ? opened.status() : Status(opened.status().code(), hint));
-  }
+  if (!opened.ok()) return FailOpeningRepository(ExplainForeignBackup(f.repo, opened.status()));
   Progress progress(!f.no_progress && !f.dry_run);
   auto plan = [&](const restore::ZkPlanLine& line) {
     // A dry run prints the whole plan; a restore what was not a plain create.

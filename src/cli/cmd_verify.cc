@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/foreign_backup.h"
 #include "cli/kafka_flags.h"
 #include "cli/progress.h"
 #include "cli/repo_flags.h"
@@ -138,7 +139,7 @@ int CompareTopics(const Flags& f, const backup::Repository& repo) {
 
 int Run(const Flags& f) {
   auto opened = f.repo.Open(backup::OpenMode::kExisting);
-  if (!opened.ok()) return FailOpeningRepository(opened.status());
+  if (!opened.ok()) return FailOpeningRepository(ExplainForeignBackup(f.repo, opened.status()));
   if (!f.kafka.bootstrap.empty()) return CompareTopics(f, *opened->repo);
   if (!f.topics.empty()) return Fail(InvalidArgumentError("--topic compares with a cluster: add --against-kafka HOST:PORT"));
   return VerifyRepo(f, *opened->repo);

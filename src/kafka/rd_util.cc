@@ -188,9 +188,11 @@ void OnLog(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
       // runs: an authentication failure shows only here.
       bool auth = line.find("SASL authentication error") != std::string_view::npos ||
                   line.find("Authentication failed") != std::string_view::npos;
-      rd_kafka_resp_err_t err = auth                          ? RD_KAFKA_RESP_ERR__AUTHENTICATION
-                                : IsTlsHandshakeFailure(line) ? RD_KAFKA_RESP_ERR__SSL
-                                                              : RD_KAFKA_RESP_ERR__TRANSPORT;
+      // Every handshake failure is tagged __SSL; Record decides which ones are for good.
+      bool tls = line.find("SSL handshake failed") != std::string_view::npos;
+      rd_kafka_resp_err_t err = auth  ? RD_KAFKA_RESP_ERR__AUTHENTICATION
+                                : tls ? RD_KAFKA_RESP_ERR__SSL
+                                      : RD_KAFKA_RESP_ERR__TRANSPORT;
       sink->Record(err, std::string(line.substr(line.find(": ") == std::string_view::npos ? 0 : line.find(": ") + 2)));
     }
   }

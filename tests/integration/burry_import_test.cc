@@ -244,6 +244,14 @@ TEST_F(BurryImportTest, RestoreFromABurryArchiveNamesTheImport) {
   EXPECT_NE(drc, 0);
   EXPECT_NE(dout.find("holds a Burry backup"), std::string::npos) << dout;
   EXPECT_FALSE(session_->Exists(root_ + "/x").value().has_value());
+  // list and verify say the same, for the file and for the directory.
+  for (const std::string& cmd : {"list --from " + zip, "verify --from " + zip, "list --from " + holder.string(),
+                                 "verify --from " + holder.string()}) {
+    auto [lrc, lout] = Shell(Strata(cmd));
+    EXPECT_NE(lrc, 0) << cmd;
+    EXPECT_NE(lout.find("strata import burry --from "), std::string::npos) << cmd << ": " << lout;
+    EXPECT_EQ(std::count(lout.begin(), lout.end(), '\n'), 1) << cmd << ": " << lout;
+  }
 }
 
 TEST_F(BurryImportTest, FromS3ObjectToS3Repository) {

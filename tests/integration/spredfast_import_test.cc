@@ -253,6 +253,13 @@ TEST_F(SpredfastImportTest, RestorePointedAtConnectorObjectsNamesTheImport) {
   EXPECT_EQ(Count(out, "\n"), 1u) << out;
   EXPECT_NE(out.find("Kafka Connect S3 (Spredfast) backup"), std::string::npos) << out;
   EXPECT_NE(out.find("strata import spredfast --from " + SourceUrl()), std::string::npos) << out;
+  // list and verify name it too.
+  for (const std::string& cmd : {"list --from " + SourceUrl(), "verify --from " + SourceUrl()}) {
+    auto [lrc, lout] = Strata(cmd);
+    EXPECT_NE(lrc, 0) << cmd;
+    EXPECT_EQ(Count(lout, "\n"), 1u) << cmd << ": " << lout;
+    EXPECT_NE(lout.find("strata import spredfast --from " + SourceUrl()), std::string::npos) << cmd << ": " << lout;
+  }
 }
 
 TEST_F(SpredfastImportTest, CorruptObjectsFailWithOneLineAndNoManifest) {
