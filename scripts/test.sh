@@ -33,7 +33,9 @@ step "set-up"
 scripts/setup.sh
 
 step "build"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# A unity build: 16 files per compiler run, about half the CPU time of a fresh build.
+unity=(-DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16)
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${unity[@]}" >/dev/null
 ninja -C build
 
 failed=0
@@ -43,8 +45,8 @@ ctest --test-dir build -L unit -j "$jobs" --output-on-failure || failed=1
 if [ "$sanitize" = 1 ]; then
   step "unit tests under ASan+UBSan"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTRATA_SANITIZE=ON \
-    -DSTRATA_INTEGRATION_TESTS=OFF >/dev/null
-  ninja -C build-asan
+    -DSTRATA_INTEGRATION_TESTS=OFF "${unity[@]}" >/dev/null
+  ninja -C build-asan unit-tests
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan -L unit -j "$jobs" --output-on-failure || failed=1
 fi

@@ -20,7 +20,6 @@ using format::ZNode;
 namespace internal {
 
 constexpr size_t kChangedSample = 100;
-constexpr uint64_t kProgressEvery = 4096;
 constexpr auto kSrvrTimeout = std::chrono::seconds(10);
 constexpr std::string_view kQuotaRoot = "/zookeeper/quota";
 constexpr std::string_view kQuotaLimits = "zookeeper_limits";
@@ -175,7 +174,9 @@ Result<ZkBackupResult> BackupWalk(const ZkRun& run, const ZkBackupProgress& prog
       if (c.changed_sample.size() < kChangedSample) c.changed_sample.push_back(node.path);
       c.changed++;
     }
-    if (progress && sink->counts().znodes % kProgressEvery == 0) progress(sink->counts().znodes, sink->data_bytes());
+    if (progress && sink->counts().znodes % internal::kZnodesPerProgress == 0) {
+      progress(sink->counts().znodes, sink->data_bytes());
+    }
     return OkStatus();
   });
   if (!stats.ok()) return stats.status();

@@ -14,6 +14,9 @@
 
 namespace strata::backup::internal {
 
+// ZooKeeper backups and imports report progress every this many znodes.
+inline constexpr uint64_t kZnodesPerProgress = 4096;
+
 // One run's settings, resolved from the options.
 struct ZkRun {
   const Repository* repo = nullptr;

@@ -24,7 +24,6 @@ namespace {
 
 constexpr size_t kReadChunk = 1 << 20;
 constexpr size_t kPipeChunks = 8;
-constexpr uint64_t kProgressEvery = 4096;
 constexpr auto kAdminTimeout = std::chrono::seconds(30);
 
 // A snapshot file read in chunks.
@@ -211,7 +210,9 @@ Status CopyNodes(const ZkRun& run, format::ServerSnapshotReader& reader, ZksObje
     *max_zxid = std::max({*max_zxid, node.stat.czxid, node.stat.mzxid, node.stat.pzxid});
     STRATA_RETURN_IF_ERROR(CheckRedacted(run, node));
     STRATA_RETURN_IF_ERROR(sink.Add(node));
-    if (progress && sink.counts().znodes % kProgressEvery == 0) progress(sink.counts().znodes, sink.data_bytes());
+    if (progress && sink.counts().znodes % internal::kZnodesPerProgress == 0) {
+      progress(sink.counts().znodes, sink.data_bytes());
+    }
   }
 }
 

@@ -39,11 +39,11 @@ class Jute {
   Bytes b_;
 };
 
-constexpr int64_t kSession = 0x100001786c20000;
+constexpr int64_t kOwnerSession = 0x100001786c20000;
 
 void Header(Jute& j, int32_t version = 2) {
   j.Raw("ZKSN").Int(version).Long(-1);
-  j.Int(1).Long(kSession).Int(30000);  // one session
+  j.Int(1).Long(kOwnerSession).Int(30000);  // one session
   // ACL cache: 1 -> world:anyone read; 2 -> digest + ip.
   j.Int(2);
   j.Long(1).Int(1).Int(1).Str("world").Str("anyone");
@@ -63,7 +63,7 @@ Bytes Snapshot(bool digest = true, bool last_zxid = true) {
   Node(j, "", "", -1, 0);
   Node(j, "/zookeeper", "", -1, 0);
   Node(j, "/a", std::nullopt, 1, 0);
-  Node(j, "/a/b", "data", 2, kSession);
+  Node(j, "/a/b", "data", 2, kOwnerSession);
   j.Str("/").Seal();
   if (digest) j.Long(0x42).Int(2).Long(12345).Seal();
   if (last_zxid) j.Long(0x43).Seal();
@@ -104,7 +104,7 @@ TEST(ServerSnapshotSynthetic, ReadsNodesAclsAndEveryTrailerCombination) {
       EXPECT_EQ((*nodes)[2].acl,
                 (std::vector<ZnodeAcl>{{31, "digest", "u:h="}, {3, "ip", "10.0.0.1"}}));
       EXPECT_EQ((*nodes)[2].type, NodeType::kEphemeral);
-      EXPECT_EQ((*nodes)[2].stat, (ZnodeStat{5, 6, 9, 7, 8, 1, 2, 3, kSession, 4, -1}));
+      EXPECT_EQ((*nodes)[2].stat, (ZnodeStat{5, 6, 9, 7, 8, 1, 2, 3, kOwnerSession, 4, -1}));
       EXPECT_EQ(info.skipped, 1u);
       EXPECT_EQ(info.acl_lists, 2u);
       EXPECT_EQ(info.digest.has_value(), digest);

@@ -25,7 +25,7 @@ namespace strata::kafka {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using Key = std::pair<std::string, int32_t>;
+using TopicPartitionKey = std::pair<std::string, int32_t>;
 
 constexpr auto kIdleWait = std::chrono::milliseconds(100);
 constexpr auto kRetryBackoff = std::chrono::milliseconds(500);
@@ -190,7 +190,7 @@ struct RawFetcher::Impl {
   struct Sent {
     int32_t correlation_id = 0;
     uint64_t generation = 0;
-    std::map<Key, int64_t> offsets;
+    std::map<TopicPartitionKey, int64_t> offsets;
   };
 
   ClientOptions client;
@@ -201,7 +201,7 @@ struct RawFetcher::Impl {
   std::condition_variable changed;  // parts, queue or stop changed
   bool stopping = false;
   uint64_t generation = 0;
-  std::map<Key, Part> parts;
+  std::map<TopicPartitionKey, Part> parts;
   std::map<int32_t, std::unique_ptr<Broker>> brokers;
   std::deque<Item> queue;
   std::shared_ptr<ResponsePool> pool;
@@ -239,7 +239,7 @@ Status RawFetcher::Impl::RefreshMetadata() {
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return internal::Explain(internal::FromKafka(err, "read the partition leaders"), *handle.errors);
   }
-  std::map<Key, int32_t> leaders;
+  std::map<TopicPartitionKey, int32_t> leaders;
   for (int t = 0; t < md->topic_cnt; ++t) {
     const rd_kafka_metadata_topic_t& topic = md->topics[t];
     for (int p = 0; p < topic.partition_cnt; ++p) {
@@ -271,7 +271,7 @@ Status RawFetcher::Impl::RefreshMetadata() {
 
 std::optional<RawFetcher::Impl::Sent> RawFetcher::Impl::NextRequest(Broker& b, std::string* bytes) {
   auto now = Clock::now();
-  std::vector<std::pair<const Key*, int64_t>> mine;
+  std::vector<std::pair<const TopicPartitionKey*, int64_t>> mine;
   for (const auto& [key, part] : parts) {
     if (part.leader == b.id && !part.stopped && part.retry_after <= now) mine.push_back({&key, part.offset});
   }
@@ -325,7 +325,7 @@ std::vector<RawChunk> RawFetcher::Impl::Apply(const Sent& sent, const wire::Fetc
   auto now = Clock::now();
   for (const wire::FetchedTopic& t : resp.topics) {
     for (const wire::FetchedPartition& p : t.partitions) {
-      Key key{t.topic, p.partition};
+      TopicPartitionKey key{t.topic, p.partition};
       auto it = parts.find(key);
       auto asked = sent.offsets.find(key);
       // Another request moved the partition on (its leader changed meanwhile).
@@ -484,7 +484,7 @@ Status RawFetcher::Assign(const std::vector<PartitionStart>& starts) {
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
     ++impl_->generation;
-    std::map<Key, Impl::Part> parts;
+    std::map<TopicPartitionKey, Impl::Part> parts;
     for (const auto& s : starts) {
       Impl::Part part;
       part.offset = s.offset;

@@ -17,7 +17,7 @@ using testing::Records;
 using testing::TestBackup;
 using testing::Topic;
 
-KafkaRestoreOptions Options() {
+KafkaRestoreOptions ResumeOptions() {
   KafkaRestoreOptions o;
   o.memory_budget = 1 << 20;
   o.checkpoint_interval = std::chrono::milliseconds(1);
@@ -52,14 +52,14 @@ TEST_F(ResumeTest, ProducerDeathPartWayResumesWithoutDuplicatesOrGaps) {
   for (int64_t crash_at : {0, 1, 500, 700}) {
     SCOPED_TRACE(crash_at);
     target_.CrashAfter(crash_at);
-    auto run = RunKafkaRestore(b_.repo(), &target_, Options());
+    auto run = RunKafkaRestore(b_.repo(), &target_, ResumeOptions());
     if (run.ok()) break;  // what was in flight at the crashes may have finished it
     EXPECT_EQ(run.status().code(), StatusCode::kAborted) << run.status().ToString();
     ++crashes;
   }
   ASSERT_GE(crashes, 2);
   target_.CrashAfter(std::nullopt);
-  auto second = RunKafkaRestore(b_.repo(), &target_, Options());
+  auto second = RunKafkaRestore(b_.repo(), &target_, ResumeOptions());
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_TRUE(second->resumed || second->already_complete);
   EXPECT_EQ(second->records_total, 5000);
@@ -78,22 +78,22 @@ TEST_F(ResumeTest, ProducerDeathPartWayResumesWithoutDuplicatesOrGaps) {
 
 TEST_F(ResumeTest, ForeignRecordsAfterTheRestoresAreRefused) {
   target_.CrashAfter(100);
-  ASSERT_FALSE(RunKafkaRestore(b_.repo(), &target_, Options()).ok());
+  ASSERT_FALSE(RunKafkaRestore(b_.repo(), &target_, ResumeOptions()).ok());
   target_.CrashAfter(std::nullopt);
   target_.Append("t", 0, Rec(0, Bytes("intruder"), Bytes("!")));
-  auto r = RunKafkaRestore(b_.repo(), &target_, Options());
+  auto r = RunKafkaRestore(b_.repo(), &target_, ResumeOptions());
   EXPECT_TRUE(IsRefusal(r.status())) << r.status().ToString();
   EXPECT_NE(r.status().message().find("not the one restore"), std::string::npos) << r.status().message();
 }
 
 TEST_F(ResumeTest, TruncatedTargetIsRefusedAndEmptyTargetStartsOver) {
   target_.CrashAfter(1500);
-  ASSERT_FALSE(RunKafkaRestore(b_.repo(), &target_, Options()).ok());
+  ASSERT_FALSE(RunKafkaRestore(b_.repo(), &target_, ResumeOptions()).ok());
   // Another cluster state: the topic was deleted and recreated empty.
   FakeTarget fresh;
   fresh.AddTopic("t", 2);
   // Same cluster id, so the same restore: all partitions empty -> a new attempt.
-  auto r = RunKafkaRestore(b_.repo(), &fresh, Options());
+  auto r = RunKafkaRestore(b_.repo(), &fresh, ResumeOptions());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_FALSE(r->resumed);
   EXPECT_NE(r->restore_id.substr(r->restore_id.size() - 4), "0001");
@@ -103,7 +103,7 @@ TEST_F(ResumeTest, TruncatedTargetIsRefusedAndEmptyTargetStartsOver) {
   FakeTarget partial;
   partial.AddTopic("t", 2);
   partial.CrashAfter(1200);
-  KafkaRestoreOptions o = Options();
+  KafkaRestoreOptions o = ResumeOptions();
   o.plan.partitions = std::set<int32_t>{0, 1};  // another selection, another restore id
   ASSERT_FALSE(RunKafkaRestore(b_.repo(), &partial, o).ok());
   FakeTarget shorter;
@@ -115,7 +115,7 @@ TEST_F(ResumeTest, TruncatedTargetIsRefusedAndEmptyTargetStartsOver) {
 
 TEST_F(ResumeTest, CheckpointsRecordProgress) {
   target_.CrashAfter(2500);
-  auto r = RunKafkaRestore(b_.repo(), &target_, Options());
+  auto r = RunKafkaRestore(b_.repo(), &target_, ResumeOptions());
   ASSERT_FALSE(r.ok());
   auto keys = storage::ListAll(b_.store(), "kafka/c/restores/");
   ASSERT_TRUE(keys.ok());

@@ -10,17 +10,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/text.h"
+
 namespace strata::zk {
 
 namespace {
 
 constexpr size_t kMaxAnswerBytes = 64 << 10;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 // Closes a socket when it goes out of scope.
 struct Fd {
@@ -93,8 +89,8 @@ Result<ServerInfo> ParseSrvr(std::string_view text) {
     pos = nl == std::string_view::npos ? text.size() : nl + 1;
     auto colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    std::string_view key = Trim(line.substr(0, colon));
-    std::string_view value = Trim(line.substr(colon + 1));
+    std::string_view key = TrimBlanks(line.substr(0, colon));
+    std::string_view value = TrimBlanks(line.substr(colon + 1));
     if (key == "Zxid") {
       std::string v(value);
       char* end = nullptr;

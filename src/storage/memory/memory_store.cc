@@ -35,13 +35,18 @@ int64_t NowUnixMillis() {
       .count();
 }
 
-struct Object {
+}  // namespace
+
+// Outside the anonymous namespace: MemoryStore::State (declared in the header) holds it.
+struct MemoryObject {
   Bytes data;
   std::string etag;
   int64_t mtime_unix_ms = 0;
 };
 
-ObjectInfo InfoOf(const std::string& key, const Object& o) {
+namespace {
+
+ObjectInfo InfoOf(const std::string& key, const MemoryObject& o) {
   return ObjectInfo{key, o.data.size(), o.etag, o.mtime_unix_ms};
 }
 
@@ -54,7 +59,7 @@ struct MemoryStore::State {
 
   // Stores `data` under `key`; AlreadyExists if `if_absent` and the key exists.
   Result<ObjectInfo> Insert(const std::string& key, Bytes data, bool if_absent) {
-    Object o{std::move(data), "", NowUnixMillis()};
+    MemoryObject o{std::move(data), "", NowUnixMillis()};
     o.etag = ContentTag(o.data);
     std::lock_guard<std::mutex> lock(mu);
     if (if_absent && objects.count(key) != 0) {
@@ -68,7 +73,7 @@ struct MemoryStore::State {
   const std::string name;
   mutable std::mutex mu;
   // std::map orders keys by byte (char_traits<char>::compare is unsigned), as List needs.
-  std::map<std::string, Object, std::less<>> objects;  // guarded by mu
+  std::map<std::string, MemoryObject, std::less<>> objects;  // guarded by mu
 };
 
 namespace {

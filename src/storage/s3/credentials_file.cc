@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.h"
+
 namespace strata::s3 {
 namespace {
 
@@ -28,22 +30,6 @@ struct Section {
   }
 };
 
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsBlank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 Status LineError(std::string_view label, std::size_t line, std::string_view what) {
   // Never the line itself: it may hold a secret.
   return InvalidArgumentError(std::string(label) + " line " + std::to_string(line) + ": " +
@@ -59,7 +45,7 @@ Result<std::vector<Section>> ParseIni(std::string_view text, std::string_view la
     const std::size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    const std::string_view stripped = Trim(line);
+    const std::string_view stripped = TrimBlanks(line);
     if (stripped.empty() || stripped.front() == '#' || stripped.front() == ';') continue;
     const std::size_t indent = line.find_first_not_of(" \t");
     if (indent > 0 && current != nullptr && indent > current->indent) {
@@ -72,7 +58,7 @@ Result<std::vector<Section>> ParseIni(std::string_view text, std::string_view la
       const std::size_t close = stripped.rfind(']');
       const std::string_view name = close == std::string_view::npos
                                         ? std::string_view()
-                                        : Trim(stripped.substr(1, close - 1));
+                                        : TrimBlanks(stripped.substr(1, close - 1));
       if (name.empty()) return LineError(label, line_no, "malformed section header");
       for (const Section& s : sections) {
         if (s.name == name) return LineError(label, line_no, "duplicate section");
@@ -82,12 +68,12 @@ Result<std::vector<Section>> ParseIni(std::string_view text, std::string_view la
     }
     const std::size_t delim = stripped.find_first_of("=:");
     if (delim == std::string_view::npos) return LineError(label, line_no, "expected key = value");
-    const std::string key = Lower(Trim(stripped.substr(0, delim)));
+    const std::string key = AsciiLower(TrimBlanks(stripped.substr(0, delim)));
     if (key.empty()) return LineError(label, line_no, "empty key");
     if (sections.empty()) return LineError(label, line_no, "key outside a [section]");
     Section& section = sections.back();
     if (section.Get(key) != nullptr) return LineError(label, line_no, "duplicate key " + key);
-    section.entries.push_back(Entry{key, std::string(Trim(stripped.substr(delim + 1))), indent});
+    section.entries.push_back(Entry{key, std::string(TrimBlanks(stripped.substr(delim + 1))), indent});
     current = &section.entries.back();
   }
   return sections;
@@ -102,7 +88,7 @@ std::map<std::string, std::string> ParseNested(std::string_view value) {
     value = nl == std::string_view::npos ? std::string_view() : value.substr(nl + 1);
     const std::size_t eq = line.find('=');
     if (eq == std::string_view::npos) continue;
-    out[Lower(Trim(line.substr(0, eq)))] = std::string(Trim(line.substr(eq + 1)));
+    out[AsciiLower(TrimBlanks(line.substr(0, eq)))] = std::string(TrimBlanks(line.substr(eq + 1)));
   }
   return out;
 }
@@ -130,10 +116,10 @@ std::optional<std::string> ConfigProfileName(std::string_view name) {
   if (name == kDefaultProfile) return std::string(kDefaultProfile);
   constexpr std::string_view kPrefix = "profile";
   if (!name.starts_with(kPrefix) || name.size() == kPrefix.size() ||
-      !IsBlank(name[kPrefix.size()])) {
+      !IsAsciiBlank(name[kPrefix.size()])) {
     return std::nullopt;
   }
-  std::string_view rest = Trim(name.substr(kPrefix.size()));
+  std::string_view rest = TrimBlanks(name.substr(kPrefix.size()));
   if (rest.size() >= 2 && (rest.front() == '"' || rest.front() == '\'') &&
       rest.back() == rest.front()) {
     rest = rest.substr(1, rest.size() - 2);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/huge_pages.h"
+#include "core/text.h"
 #include "storage/s3/log.h"
 
 namespace strata::s3 {
@@ -28,23 +29,6 @@ constexpr int kHttpStatusDigits = 3;
 bool GlobalInit() {
   static const bool ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   return ok;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                        s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // State shared with libcurl's callbacks during one transfer.
@@ -75,7 +59,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   const std::size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
     t->response.headers.push_back(
-        {Lower(Trim(line.substr(0, colon))), std::string(Trim(line.substr(colon + 1)))});
+        {AsciiLower(TrimBlanks(line.substr(0, colon))), std::string(TrimBlanks(line.substr(colon + 1)))});
   }
   return line.size();
 }
@@ -186,7 +170,7 @@ Status FromCurl(int curl_code, std::string_view what, std::string_view detail) {
   if (code == CURLE_OK) return OkStatus();
   std::string message(what);
   message += ": ";
-  message += detail.empty() ? curl_easy_strerror(code) : std::string(Trim(detail));
+  message += detail.empty() ? curl_easy_strerror(code) : std::string(TrimBlanks(detail));
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       return DeadlineExceededError(message + "; the server did not answer in time");
@@ -254,7 +238,7 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request, ByteView bo
   curl_slist* headers = nullptr;
   bool has_content_type = false;
   for (const HttpHeader& hd : request.headers) {
-    has_content_type = has_content_type || Lower(hd.name) == "content-type";
+    has_content_type = has_content_type || AsciiLower(hd.name) == "content-type";
     headers = curl_slist_append(headers, (hd.name + ": " + hd.value).c_str());
   }
   // No "Expect: 100-continue" round trip, and never a form content type: s3proxy parses

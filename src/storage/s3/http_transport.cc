@@ -4,20 +4,10 @@
 #include <charconv>
 #include <chrono>
 
+#include "core/text.h"
+
 namespace strata::s3 {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // Headers whose values are credentials or let someone act with them.
 bool IsSecretHeader(std::string_view name) {

@@ -4,6 +4,7 @@
 #include <limits>
 #include <utility>
 
+#include "core/text.h"
 #include "storage/s3/uri_encoding.h"
 
 namespace strata::s3 {
@@ -15,14 +16,6 @@ constexpr std::size_t kMaxBucket = 255;
 constexpr int kMaxListKeys = 1000;
 constexpr uint16_t kHttpPort = 80;
 constexpr uint16_t kHttpsPort = 443;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool IsAwsHost(std::string_view host) {
   return host == "s3.amazonaws.com" || host.ends_with(".amazonaws.com") ||
@@ -109,7 +102,7 @@ Result<Endpoint> Endpoint::Parse(std::string_view url) {
   const std::size_t sep = url.find("://");
   if (sep == std::string_view::npos) return invalid("expected scheme://host[:port]");
   Endpoint e;
-  e.scheme = Lower(url.substr(0, sep));
+  e.scheme = AsciiLower(url.substr(0, sep));
   std::string_view rest = url.substr(sep + 3);
   if (rest.ends_with('/')) rest.remove_suffix(1);
   if (rest.find_first_of("/?#@") != std::string_view::npos) {
@@ -129,7 +122,7 @@ Result<Endpoint> Endpoint::Parse(std::string_view url) {
     port = rest.substr(colon + 1);
     if (port.empty()) return invalid("empty port");
   }
-  e.host = Lower(host);
+  e.host = AsciiLower(host);
   if (!port.empty() || rest.ends_with(':')) {
     unsigned value = 0;
     auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
@@ -144,7 +137,7 @@ Result<Endpoint> Endpoint::Parse(std::string_view url) {
 }
 
 Endpoint Endpoint::ForAwsRegion(std::string_view region) {
-  return Endpoint{"https", "s3." + Lower(region) + ".amazonaws.com", std::nullopt};
+  return Endpoint{"https", "s3." + AsciiLower(region) + ".amazonaws.com", std::nullopt};
 }
 
 SigningRequest ToSigningRequest(const HttpRequest& request, std::string payload_hash) {

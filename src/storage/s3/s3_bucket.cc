@@ -9,11 +9,14 @@
 #include "storage/s3/crc32c.h"
 #include "storage/s3/digest.h"
 #include "storage/s3/log.h"
+#include "storage/s3/s3_bucket_internal.h"
 
 namespace strata::s3 {
 namespace {
 
-constexpr std::string_view kOctetStream = "application/octet-stream";
+using internal::NowMillis;
+using internal::Unquote;
+
 constexpr int kMaxKeysPerRequest = 1000;
 constexpr std::size_t kMd5HexSize = 32;
 // Whole-object reads before a checksum mismatch counts as corruption.
@@ -21,19 +24,6 @@ constexpr int kMaxChecksumReads = 4;
 // Pause before re-reading after a mismatch (times the read number), letting a
 // concurrent replacement finish.
 constexpr std::chrono::milliseconds kChecksumRereadPause{20};
-
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string Unquote(std::string_view etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-    etag = etag.substr(1, etag.size() - 2);
-  }
-  return std::string(etag);
-}
 
 std::optional<uint64_t> ParseSize(std::optional<std::string_view> text) {
   if (!text.has_value()) return std::nullopt;

@@ -38,6 +38,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/object_store.h"
@@ -45,6 +46,9 @@
 #include "storage/s3/xml.h"
 
 namespace strata::s3 {
+
+// The Content-Type of every object strata stores.
+inline constexpr std::string_view kOctetStream = "application/octet-stream";
 
 // How create-only writes (WriteOptions::if_absent) are done.
 enum class ConditionalCreate {

@@ -7,25 +7,15 @@
 #include "storage/s3/digest.h"
 #include "storage/s3/log.h"
 #include "storage/s3/s3_bucket.h"
+#include "storage/s3/s3_bucket_internal.h"
 
 namespace strata::s3 {
 namespace {
 
-constexpr std::string_view kOctetStream = "application/octet-stream";
+using internal::NowMillis;
+using internal::Unquote;
+
 constexpr std::size_t kProbeNameBytes = 8;
-
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string Unquote(std::string_view etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-    etag = etag.substr(1, etag.size() - 2);
-  }
-  return std::string(etag);
-}
 
 std::string RandomHex() {
   unsigned char bytes[kProbeNameBytes];

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/text.h"
 #include "storage/s3/credentials_provider.h"
 #include "storage/s3/curl_transport.h"
 #include "storage/s3/log.h"
@@ -11,16 +12,8 @@ namespace {
 
 constexpr std::string_view kScheme = "s3://";
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 Result<AddressingStyle> ParseAddressing(std::string_view text) {
-  const std::string v = Lower(text);
+  const std::string v = AsciiLower(text);
   if (v == "path") return AddressingStyle::kPath;
   if (v == "virtual") return AddressingStyle::kVirtualHosted;
   if (v == "auto") return AddressingStyle::kAuto;
@@ -58,7 +51,7 @@ std::optional<Credentials> ExplicitCredentials(const S3Config& config) {
 }  // namespace
 
 Result<S3Url> S3Url::Parse(std::string_view url) {
-  if (url.size() < kScheme.size() || Lower(url.substr(0, kScheme.size())) != kScheme) {
+  if (url.size() < kScheme.size() || AsciiLower(url.substr(0, kScheme.size())) != kScheme) {
     return InvalidArgumentError("not an s3:// URL: \"" + std::string(url) + "\"");
   }
   std::string_view rest = url.substr(kScheme.size());

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/check.h"
+#include "core/text.h"
 #include "storage/s3/digest.h"
 #include "storage/s3/uri_encoding.h"
 
@@ -20,18 +21,6 @@ constexpr std::size_t kSha256HexSize = 64;
 // ASCII only, whatever the process locale says.
 bool IsAsciiAlnum(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ToLower(a) == ToLower(b);
 }
 
 // RFC 7230 "tchar": what a header name (and an HTTP method) may contain.
@@ -116,7 +105,7 @@ struct CanonicalHeaders {
 
 CanonicalHeaders Canonicalize(std::vector<HttpHeader> headers) {
   for (HttpHeader& h : headers) {
-    h.name = ToLower(h.name);
+    h.name = AsciiLower(h.name);
     h.value = TrimAll(h.value);
   }
   // Stable: values of a repeated header keep the order they were given in.

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <utility>
 
+#include "core/text.h"
 #include "storage/s3/uri_encoding.h"
 
 namespace strata::s3::testing {
@@ -18,22 +19,6 @@ namespace {
 constexpr int kPollMillis = 50;
 constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::chrono::milliseconds kPauseStep{10};
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 bool WriteAll(int fd, std::string_view data) {
   while (!data.empty()) {
@@ -87,8 +72,8 @@ bool ReadRequest(int fd, std::string& buffer, ReceivedRequest& out) {
     rest = eol == std::string_view::npos ? "" : rest.substr(eol + 2);
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    out.headers.push_back({Lower(Trim(line.substr(0, colon))),
-                           std::string(Trim(line.substr(colon + 1)))});
+    out.headers.push_back({AsciiLower(TrimBlanks(line.substr(0, colon))),
+                           std::string(TrimBlanks(line.substr(colon + 1)))});
     if (out.headers.back().name == "content-length") {
       const std::string& v = out.headers.back().value;
       std::from_chars(v.data(), v.data() + v.size(), content_length);
@@ -108,7 +93,7 @@ bool ReadRequest(int fd, std::string& buffer, ReceivedRequest& out) {
 }  // namespace
 
 std::optional<std::string> ReceivedRequest::Header(std::string_view name) const {
-  const std::string want = Lower(name);
+  const std::string want = AsciiLower(name);
   for (const HttpHeader& h : headers) {
     if (h.name == want) return h.value;
   }
