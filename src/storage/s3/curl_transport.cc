@@ -238,7 +238,7 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request, ByteView bo
   curl_slist* headers = nullptr;
   bool has_content_type = false;
   for (const HttpHeader& hd : request.headers) {
-    has_content_type = has_content_type || AsciiLower(hd.name) == "content-type";
+    has_content_type = has_content_type || EqualsIgnoreCase(hd.name, "content-type");
     headers = curl_slist_append(headers, (hd.name + ": " + hd.value).c_str());
   }
   // No "Expect: 100-continue" round trip, and never a form content type: s3proxy parses
