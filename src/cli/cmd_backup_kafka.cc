@@ -15,7 +15,7 @@
 namespace strata::cli {
 namespace {
 
-struct Flags {
+struct BackupKafkaFlags {
   KafkaFlags kafka;
   RepoFlags repo;
   std::vector<std::string> topics;
@@ -35,7 +35,7 @@ struct Flags {
   bool no_progress = false;
 };
 
-int Run(const Flags& f) {
+int RunBackupKafka(const BackupKafkaFlags& f) {
   auto client = f.kafka.Build();
   if (!client.ok()) return Fail(client.status());
   backup::KafkaBackupOptions o;
@@ -89,7 +89,7 @@ int Run(const Flags& f) {
 }  // namespace
 
 void RegisterBackupKafka(CLI::App* backup, RunFunction* run) {
-  auto flags = std::make_shared<Flags>();
+  auto flags = std::make_shared<BackupKafkaFlags>();
   CLI::App* cmd = backup->add_subcommand("kafka", "Back up Kafka topics (records, configs, consumer group offsets)");
   flags->kafka.Register(cmd, "source");
   flags->repo.Register(cmd, "--to");
@@ -120,7 +120,7 @@ void RegisterBackupKafka(CLI::App* backup, RunFunction* run) {
   cmd->add_option("--upload-threads", flags->upload_threads, "parallel uploads")->check(CLI::Range(1, 64))->capture_default_str();
   cmd->add_option("--zstd-level", flags->zstd_level, "zstd level of the batches (1-22)")->check(CLI::Range(1, 22))->capture_default_str();
   cmd->add_flag("--no-progress", flags->no_progress, "no progress line");
-  cmd->callback([flags, run] { *run = [flags] { return Run(*flags); }; });
+  cmd->callback([flags, run] { *run = [flags] { return RunBackupKafka(*flags); }; });
 }
 
 }  // namespace strata::cli

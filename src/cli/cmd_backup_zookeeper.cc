@@ -16,7 +16,7 @@
 namespace strata::cli {
 namespace {
 
-struct Flags {
+struct BackupZookeeperFlags {
   ZkFlags zk;
   RepoFlags repo;
   std::string name;
@@ -38,7 +38,7 @@ std::string Range(const format::ZkConsistency& c) {
                      c.exact ? "exact" : "fuzzy: see the manifest");
 }
 
-int Run(const Flags& f) {
+int RunBackupZookeeper(const BackupZookeeperFlags& f) {
   auto auth = f.zk.Auth();
   if (!auth.ok()) return Fail(auth.status());
   backup::ZkBackupOptions o;
@@ -81,7 +81,7 @@ int Run(const Flags& f) {
 }  // namespace
 
 void RegisterBackupZookeeper(CLI::App* backup, RunFunction* run) {
-  auto flags = std::make_shared<Flags>();
+  auto flags = std::make_shared<BackupZookeeperFlags>();
   CLI::App* cmd = backup->add_subcommand(
       "zookeeper", "Back up a ZooKeeper tree (data, ACLs, Stat and node types) with its zxid range");
   flags->zk.Register(cmd, false);
@@ -108,7 +108,7 @@ void RegisterBackupZookeeper(CLI::App* backup, RunFunction* run) {
       ->check(CLI::Range(1, 16))
       ->capture_default_str();
   cmd->add_flag("--no-progress", flags->no_progress, "no progress line");
-  cmd->callback([flags, run] { *run = [flags] { return Run(*flags); }; });
+  cmd->callback([flags, run] { *run = [flags] { return RunBackupZookeeper(*flags); }; });
 }
 
 }  // namespace strata::cli

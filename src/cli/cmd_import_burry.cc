@@ -16,7 +16,7 @@
 namespace strata::cli {
 namespace {
 
-struct Flags {
+struct ImportBurryFlags {
   std::string from;
   RepoFlags repo;
   std::string name;
@@ -48,7 +48,7 @@ Result<format::ZnodeAcl> ParseAcl(const std::string& text) {
   return acl;
 }
 
-int Run(const Flags& f) {
+int RunImportBurry(const ImportBurryFlags& f) {
   backup::BurryImportOptions o;
   if (!f.name.empty()) o.ensemble = f.name;
   if (!f.acl.empty()) {
@@ -103,7 +103,7 @@ int Run(const Flags& f) {
 }  // namespace
 
 void RegisterImportBurry(CLI::App* import, RunFunction* run) {
-  auto flags = std::make_shared<Flags>();
+  auto flags = std::make_shared<ImportBurryFlags>();
   CLI::App* cmd = import->add_subcommand(
       "burry", "Convert a ZooKeeper backup made by Burry (burry.sh, a ZIP) into a strata snapshot");
   cmd->add_option("--from", flags->from,
@@ -117,7 +117,7 @@ void RegisterImportBurry(CLI::App* import, RunFunction* run) {
                   "ACL for every imported znode, SCHEME:ID:PERMS (repeatable; default world:anyone:cdrwa; Burry kept "
                   "no ACLs)");
   cmd->add_flag("--no-progress", flags->no_progress, "no progress line");
-  cmd->callback([flags, run] { *run = [flags] { return Run(*flags); }; });
+  cmd->callback([flags, run] { *run = [flags] { return RunImportBurry(*flags); }; });
 }
 
 }  // namespace strata::cli

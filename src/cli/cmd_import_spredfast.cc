@@ -13,7 +13,7 @@
 namespace strata::cli {
 namespace {
 
-struct Flags {
+struct ImportSpredfastFlags {
   RepoFlags repo;
   std::string from;
   std::vector<std::string> topics;
@@ -25,7 +25,7 @@ struct Flags {
   double segment_mib = 64;
 };
 
-int Run(const Flags& f) {
+int RunImportSpredfast(const ImportSpredfastFlags& f) {
   backup::SpredfastImportOptions o;
   o.source_url = f.from;
   o.topics = f.topics;
@@ -62,7 +62,7 @@ int Run(const Flags& f) {
 }  // namespace
 
 void RegisterImportSpredfast(CLI::App* import, RunFunction* run) {
-  auto flags = std::make_shared<Flags>();
+  auto flags = std::make_shared<ImportSpredfastFlags>();
   CLI::App* cmd = import->add_subcommand(
       "spredfast", "Convert a Kafka Connect S3 sink backup (Spredfast/Zalando, format=binary) into a strata backup");
   cmd->add_option("--from", flags->from,
@@ -88,7 +88,7 @@ void RegisterImportSpredfast(CLI::App* import, RunFunction* run) {
   cmd->add_option("--segment-size", flags->segment_mib, "MiB per segment object")
       ->check(CLI::Range(1.0, 4096.0))
       ->capture_default_str();
-  cmd->callback([flags, run] { *run = [flags] { return Run(*flags); }; });
+  cmd->callback([flags, run] { *run = [flags] { return RunImportSpredfast(*flags); }; });
 }
 
 }  // namespace strata::cli

@@ -19,7 +19,7 @@
 namespace strata::cli {
 namespace {
 
-struct Flags {
+struct ListFlags {
   RepoFlags repo;
   std::string cluster;
   std::string ensemble;
@@ -58,7 +58,7 @@ KafkaRow Summarize(const format::KafkaManifest& m) {
 
 std::string Zxid(const std::optional<int64_t>& z) { return z ? format::ZxidHex(*z) : "?"; }
 
-int Run(const Flags& f) {
+int RunList(const ListFlags& f) {
   auto opened = f.repo.Open(backup::OpenMode::kExisting);
   if (!opened.ok()) return FailOpeningRepository(ExplainForeignBackup(f.repo, opened.status()));
   const backup::Repository& repo = *opened->repo;
@@ -158,14 +158,14 @@ int Run(const Flags& f) {
 }  // namespace
 
 void RegisterList(CLI::App* app, RunFunction* run) {
-  auto flags = std::make_shared<Flags>();
+  auto flags = std::make_shared<ListFlags>();
   CLI::App* cmd = app->add_subcommand("list", "List the Kafka and ZooKeeper snapshots a repository holds");
   flags->repo.Register(cmd, "--from");
   cmd->add_option("--cluster", flags->cluster, "only this Kafka cluster");
   cmd->add_option("--ensemble", flags->ensemble, "only this ZooKeeper ensemble");
   cmd->add_option("--last", flags->last, "only the newest N snapshots of each (default all)")->check(CLI::PositiveNumber);
   cmd->add_flag("--json", flags->json, "JSON instead of tables");
-  cmd->callback([flags, run] { *run = [flags] { return Run(*flags); }; });
+  cmd->callback([flags, run] { *run = [flags] { return RunList(*flags); }; });
 }
 
 }  // namespace strata::cli

@@ -19,7 +19,7 @@
 namespace strata::cli {
 namespace {
 
-struct Flags {
+struct RestoreKafkaFlags {
   KafkaFlags kafka;
   RepoFlags repo;
   std::string cluster;
@@ -45,7 +45,7 @@ struct Flags {
 };
 
 // Producer settings for bulk writes; -X can override each.
-std::vector<std::pair<std::string, std::string>> ProducerTuning(const Flags& f, uint64_t produce_budget) {
+std::vector<std::pair<std::string, std::string>> ProducerTuning(const RestoreKafkaFlags& f, uint64_t produce_budget) {
   return {{"linger.ms", std::to_string(f.linger_ms)},
           {"batch.size", std::to_string(1 << 20)},
           {"compression.type", f.compression},
@@ -56,7 +56,7 @@ std::vector<std::pair<std::string, std::string>> ProducerTuning(const Flags& f, 
           {"message.max.bytes", "1000000000"}};
 }
 
-Result<restore::KafkaRestoreOptions> BuildOptions(const Flags& f) {
+Result<restore::KafkaRestoreOptions> BuildOptions(const RestoreKafkaFlags& f) {
   restore::KafkaRestoreOptions o;
   if (!f.cluster.empty()) o.cluster = f.cluster;
   if (!f.snapshot.empty() && !f.at.empty()) return InvalidArgumentError("--snapshot and --at exclude each other");
@@ -125,7 +125,7 @@ void PrintResult(const restore::KafkaRestoreResult& r) {
               static_cast<long long>(r.records_total), r.offset_map_key.c_str());
 }
 
-int Run(const Flags& f) {
+int RunRestoreKafka(const RestoreKafkaFlags& f) {
   auto options = BuildOptions(f);
   if (!options.ok()) return Fail(options.status());
   options->cancel = daemon::InstallShutdownHandlers();
@@ -171,7 +171,7 @@ int Run(const Flags& f) {
 }  // namespace
 
 void RegisterRestoreKafka(CLI::App* restore, RunFunction* run) {
-  auto flags = std::make_shared<Flags>();
+  auto flags = std::make_shared<RestoreKafkaFlags>();
   CLI::App* cmd = restore->add_subcommand(
       "kafka", "Restore Kafka topics (records, configs, consumer group offsets) into a cluster");
   flags->kafka.Register(cmd, "target");
@@ -207,7 +207,7 @@ void RegisterRestoreKafka(CLI::App* restore, RunFunction* run) {
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
   cmd->add_flag("--no-progress", flags->no_progress, "no progress line");
-  cmd->callback([flags, run] { *run = [flags] { return Run(*flags); }; });
+  cmd->callback([flags, run] { *run = [flags] { return RunRestoreKafka(*flags); }; });
 }
 
 }  // namespace strata::cli

@@ -16,7 +16,7 @@
 namespace strata::cli {
 namespace {
 
-struct Flags {
+struct RestoreZookeeperFlags {
   ZkFlags zk;
   RepoFlags repo;
   std::string name;
@@ -31,7 +31,7 @@ struct Flags {
   bool no_progress = false;
 };
 
-int Run(const Flags& f) {
+int RunRestoreZookeeper(const RestoreZookeeperFlags& f) {
   auto auth = f.zk.Auth();
   if (!auth.ok()) return Fail(auth.status());
   restore::ZkRestoreOptions o;
@@ -87,7 +87,7 @@ int Run(const Flags& f) {
 }  // namespace
 
 void RegisterRestoreZookeeper(CLI::App* restore, RunFunction* run) {
-  auto flags = std::make_shared<Flags>();
+  auto flags = std::make_shared<RestoreZookeeperFlags>();
   CLI::App* cmd = restore->add_subcommand(
       "zookeeper", "Restore a ZooKeeper snapshot: parents first, no ephemerals, existing znodes left alone");
   flags->zk.Register(cmd, true);
@@ -110,7 +110,7 @@ void RegisterRestoreZookeeper(CLI::App* restore, RunFunction* run) {
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
   cmd->add_flag("--no-progress", flags->no_progress, "no progress line");
-  cmd->callback([flags, run] { *run = [flags] { return Run(*flags); }; });
+  cmd->callback([flags, run] { *run = [flags] { return RunRestoreZookeeper(*flags); }; });
 }
 
 }  // namespace strata::cli

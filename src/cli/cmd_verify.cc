@@ -20,7 +20,7 @@ namespace {
 
 constexpr size_t kShortDigest = 16;
 
-struct Flags {
+struct VerifyFlags {
   RepoFlags repo;
   KafkaFlags kafka;  // bootstrap comes from --against-kafka
   std::string cluster;
@@ -34,7 +34,7 @@ struct Flags {
   bool no_progress = false;
 };
 
-Result<restore::SnapshotSelector> Selector(const Flags& f) {
+Result<restore::SnapshotSelector> Selector(const VerifyFlags& f) {
   restore::SnapshotSelector s;
   if (!f.snapshot.empty() && !f.at.empty()) return InvalidArgumentError("--snapshot and --at exclude each other");
   if (!f.snapshot.empty()) s.snapshot_id = f.snapshot;
@@ -60,7 +60,7 @@ int VerifyZk(const backup::Repository& repo, bool kafka_found) {
   return z->problems.empty() ? kExitOk : kExitVerifyFailed;
 }
 
-int VerifyRepo(const Flags& f, const backup::Repository& repo) {
+int VerifyRepo(const VerifyFlags& f, const backup::Repository& repo) {
   restore::VerifyOptions o;
   if (!f.cluster.empty()) o.cluster = f.cluster;
   auto selector = Selector(f);
@@ -90,7 +90,7 @@ int VerifyRepo(const Flags& f, const backup::Repository& repo) {
   return rc != kExitOk ? rc : zk;
 }
 
-int CompareTopics(const Flags& f, const backup::Repository& repo) {
+int CompareTopics(const VerifyFlags& f, const backup::Repository& repo) {
   restore::CompareOptions o;
   if (!f.cluster.empty()) o.cluster = f.cluster;
   auto selector = Selector(f);
@@ -137,7 +137,7 @@ int CompareTopics(const Flags& f, const backup::Repository& repo) {
   return mismatches == 0 ? kExitOk : kExitVerifyFailed;
 }
 
-int Run(const Flags& f) {
+int RunVerify(const VerifyFlags& f) {
   auto opened = f.repo.Open(backup::OpenMode::kExisting);
   if (!opened.ok()) return FailOpeningRepository(ExplainForeignBackup(f.repo, opened.status()));
   if (!f.kafka.bootstrap.empty()) return CompareTopics(f, *opened->repo);
@@ -148,7 +148,7 @@ int Run(const Flags& f) {
 }  // namespace
 
 void RegisterVerify(CLI::App* app, RunFunction* run) {
-  auto flags = std::make_shared<Flags>();
+  auto flags = std::make_shared<VerifyFlags>();
   CLI::App* cmd = app->add_subcommand(
       "verify",
       "Check a repository's Kafka backups and ZooKeeper snapshots (checksums, counts) without restoring, or compare "
@@ -167,7 +167,7 @@ void RegisterVerify(CLI::App* app, RunFunction* run) {
   cmd->add_option("--partitions", flags->partitions, "compare only these partitions, e.g. 0,2,5-7");
   cmd->add_option("--until", flags->until, "the restore used --until TIME: compare records up to TIME");
   cmd->add_flag("--no-progress", flags->no_progress, "no progress line");
-  cmd->callback([flags, run] { *run = [flags] { return Run(*flags); }; });
+  cmd->callback([flags, run] { *run = [flags] { return RunVerify(*flags); }; });
 }
 
 }  // namespace strata::cli
