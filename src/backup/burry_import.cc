@@ -11,14 +11,11 @@
 #include "backup/log.h"
 #include "backup/zk_backup_internal.h"
 #include "backup/zk_repository.h"
-#include "storage/chunked_reader.h"
 
 namespace strata::backup {
 namespace {
 
-constexpr uint64_t kDownloadChunk = 8u << 20;
 constexpr size_t kMaxIdDigits = 12;  // Unix seconds until the year 33658
-constexpr std::string_view kZookeeperTree = "/zookeeper";
 
 bool AllDigits(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
@@ -81,33 +78,23 @@ Result<ZkBackupResult> RunBurryImport(const Repository& repo, burry::BurryArchiv
         o.archive));
   }
 
-  ZkBackupOptions zk_options;  // what Commit and BaseManifest read: no excludes, no retention
-  internal::ZkRun run;
-  run.repo = &repo;
-  run.options = &zk_options;
-  run.start = start;
+  std::string ensemble;
   if (o.ensemble) {
-    run.ensemble = *o.ensemble;
+    ensemble = *o.ensemble;
   } else if (!meta.svc_endpoint.empty()) {
-    run.ensemble = DefaultEnsembleName(meta.svc_endpoint);
+    ensemble = DefaultEnsembleName(meta.svc_endpoint);
   } else {
     return InvalidArgumentError(
         fmt::format("{} does not name the ZooKeeper server it came from (no .burrymeta): name the ensemble with --name",
                     o.archive));
   }
-  STRATA_RETURN_IF_ERROR(ValidateEnsembleName(run.ensemble).WithContext("--name"));
-  std::tie(run.time_key, run.time_iso) = stamps;
-  format::ZkManifest m = internal::BaseManifest(run, format::kZkMethodWalk, 0);
+  STRATA_ASSIGN_OR_RETURN(auto start_import, internal::StartImport(repo, ensemble, stamps, o.archive, o.zstd_level));
+  internal::ZkRun& run = start_import->run;
+  run.start = start;
+  format::ZkManifest& m = start_import->manifest;
   m.connect = meta.svc_endpoint;
   m.server = meta.svc_endpoint;
-  m.consistency.zxid_source = "none";
-  auto existing = ReadZkManifest(repo, run.ensemble, m.id);
-  if (existing.ok()) {
-    return AlreadyExistsError(fmt::format("{} was imported before: {} exists (snapshot {} of ensemble {})", o.archive,
-                                          repo.store().Describe(storage::ObjectKey(ZkManifestKey(run.ensemble, m.id))),
-                                          m.id, run.ensemble));
-  }
-  STRATA_ASSIGN_OR_RETURN(auto sink, ZksObjectSink::Open(repo, ZkSnapshotKey(run.ensemble, m.id), o.zstd_level));
+  ZksObjectSink* sink = start_import->sink.get();
 
   format::ZkImport imported;
   imported.tool = "burry";
@@ -124,7 +111,7 @@ Result<ZkBackupResult> RunBurryImport(const Repository& repo, burry::BurryArchiv
   node.type_source = format::TypeSource::kClientWalk;
   Status walked = archive.ForEach([&](const burry::ArchiveZnode& z) -> Status {
     if (o.cancel.cancelled()) return CancelledError("import cancelled");
-    if (internal::IsUnder(z.path, kZookeeperTree)) {
+    if (internal::IsUnder(z.path, internal::kZookeeperTree)) {
       imported.skipped++;
       return OkStatus();
     }
@@ -168,34 +155,6 @@ Result<ZkBackupResult> RunBurryImport(const Repository& repo, burry::BurryArchiv
              sink->counts().znodes, o.archive, stats.entries, stats.implied, stats.missing_content,
              m.imported->skipped);
   return internal::Commit(run, *sink, std::move(m));
-}
-
-Result<std::string> DownloadToTempFile(storage::ObjectStore& store, const storage::ObjectKey& key,
-                                       const std::string& dir) {
-  STRATA_ASSIGN_OR_RETURN(storage::ObjectInfo info, store.Head(key));
-  std::string path = dir + "/strata-burry-XXXXXX";
-  int fd = ::mkstemp(path.data());
-  if (fd < 0) return FailedPreconditionError(fmt::format("create a temporary file in {}: {}", dir, std::strerror(errno)));
-  FILE* f = ::fdopen(fd, "wb");
-  auto fail = [&](Status s) {
-    if (f != nullptr) std::fclose(f);
-    std::remove(path.c_str());
-    return s;
-  };
-  storage::ChunkedReader object(store, key, info.size, kDownloadChunk);
-  for (;;) {
-    auto chunk = object.Next();
-    if (!chunk.ok()) return fail(chunk.status());
-    if (chunk->empty()) break;
-    if (std::fwrite(chunk->data(), 1, chunk->size(), f) != chunk->size()) {
-      return fail(FailedPreconditionError(fmt::format("write {}: {}", path, std::strerror(errno))));
-    }
-  }
-  if (std::fclose(f) != 0) {
-    f = nullptr;
-    return fail(FailedPreconditionError(fmt::format("write {}: {}", path, std::strerror(errno))));
-  }
-  return path;
 }
 
 }  // namespace strata::backup

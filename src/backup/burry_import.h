@@ -49,11 +49,4 @@ struct BurryImportOptions {
 Result<ZkBackupResult> RunBurryImport(const Repository& repo, burry::BurryArchive& archive,
                                       const BurryImportOptions& options, const ZkBackupProgress& progress = {});
 
-// Copies the object `key` of `store` into a new file in directory `dir` (8 MiB ranges, so
-// memory stays bounded) and returns the file's path; the caller deletes it. NotFound if
-// the object is missing; the store's errors; FailedPrecondition if the file cannot be
-// written.
-Result<std::string> DownloadToTempFile(storage::ObjectStore& store, const storage::ObjectKey& key,
-                                       const std::string& dir);
-
 }  // namespace strata::backup

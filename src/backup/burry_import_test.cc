@@ -4,9 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <fstream>
-#include <sstream>
 
 #include "backup/zk_repository.h"
 #include "burry/burry_test_zip.h"
@@ -133,22 +131,6 @@ TEST(BurryImportTest, BadArchivesCommitNothing) {
   auto all = storage::ListAll(f.store, "zookeeper/");
   ASSERT_TRUE(all.ok());
   EXPECT_TRUE(all->empty()) << all->front().key;
-}
-
-TEST(BurryImportTest, DownloadsAnObjectToAFile) {
-  storage::MemoryStore store{"burry-download-test"};
-  std::string big(20u << 20, 'x');
-  for (size_t i = 0; i < big.size(); i += 4096) big[i] = static_cast<char>(i / 4096);
-  ASSERT_TRUE(store.Put(storage::ObjectKey("zk-backup/1483193387"), big).ok());
-  auto path = DownloadToTempFile(store, storage::ObjectKey("zk-backup/1483193387"), ::testing::TempDir());
-  ASSERT_TRUE(path.ok()) << path.status().ToString();
-  std::ifstream in(*path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  EXPECT_EQ(s.str(), big);
-  std::remove(path->c_str());
-  EXPECT_EQ(DownloadToTempFile(store, storage::ObjectKey("nope"), ::testing::TempDir()).status().code(),
-            StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ format::ZkManifest BaseManifest(const ZkRun& run, std::string_view method, int64
   m.method = std::string(method);
   m.connect = run.hosts;
   m.chroot = run.chroot;
-  if (run.chroot.empty()) m.excluded.push_back("/zookeeper");
+  if (run.chroot.empty()) m.excluded.emplace_back(kZookeeperTree);
   for (const auto& e : run.options->exclude) m.excluded.push_back(e);
   return m;
 }
@@ -82,6 +82,29 @@ Result<ZkBackupResult> Commit(const ZkRun& run, ZksObjectSink& sink, format::ZkM
     }
   }
   return result;
+}
+
+Result<std::unique_ptr<ImportStart>> StartImport(const Repository& repo, const std::string& ensemble,
+                                                 const std::pair<std::string, std::string>& stamps,
+                                                 const std::string& archive, int zstd_level) {
+  STRATA_RETURN_IF_ERROR(ValidateEnsembleName(ensemble).WithContext("--name"));
+  auto start = std::make_unique<ImportStart>();
+  ZkRun& run = start->run;
+  run.repo = &repo;
+  run.options = &start->options;
+  run.start = std::chrono::steady_clock::now();
+  run.ensemble = ensemble;
+  std::tie(run.time_key, run.time_iso) = stamps;
+  format::ZkManifest& m = start->manifest;
+  m = BaseManifest(run, format::kZkMethodWalk, 0);
+  m.consistency.zxid_source = "none";
+  if (ReadZkManifest(repo, ensemble, m.id).ok()) {
+    return AlreadyExistsError(fmt::format("{} was imported before: {} exists (snapshot {} of ensemble {})", archive,
+                                          repo.store().Describe(storage::ObjectKey(ZkManifestKey(ensemble, m.id))),
+                                          m.id, ensemble));
+  }
+  STRATA_ASSIGN_OR_RETURN(start->sink, ZksObjectSink::Open(repo, ZkSnapshotKey(ensemble, m.id), zstd_level));
+  return start;
 }
 
 namespace {
@@ -156,7 +179,7 @@ Result<ZkBackupResult> BackupWalk(const ZkRun& run, const ZkBackupProgress& prog
   zk::WalkOptions wo;
   wo.root = root;
   wo.exclude = run.exclude;
-  if (run.chroot.empty()) wo.exclude.push_back("/zookeeper");
+  if (run.chroot.empty()) wo.exclude.emplace_back(internal::kZookeeperTree);
   wo.max_in_flight = o.max_in_flight;
   // The walk's own connections, all to `server`, which was synced above: each reads at
   // least the state of zxid_start.

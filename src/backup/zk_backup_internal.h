@@ -5,6 +5,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "backup/zk_backup.h"
@@ -13,6 +15,9 @@
 #include "format/znode.h"
 
 namespace strata::backup::internal {
+
+// ZooKeeper's own subtree, never backed up or imported.
+inline constexpr std::string_view kZookeeperTree = "/zookeeper";
 
 // ZooKeeper backups and imports report progress every this many znodes.
 inline constexpr uint64_t kZnodesPerProgress = 4096;
@@ -44,6 +49,20 @@ Status CheckRedacted(const ZkRun& run, const format::ZNode& node);
 
 // Commits the sink's object, writes the manifest, applies `keep`.
 Result<ZkBackupResult> Commit(const ZkRun& run, ZksObjectSink& sink, format::ZkManifest manifest);
+
+// The start of an import of another tool's ZooKeeper backup: the run (ensemble named,
+// time from `stamps`), its manifest (method walk, no zxid) and an open sink, once it is
+// checked that `archive` was not imported into the ensemble before (AlreadyExists).
+// InvalidArgument for a bad ensemble name; the store's errors.
+struct ImportStart {
+  ZkBackupOptions options;  // what Commit and BaseManifest read: no excludes, no retention
+  ZkRun run;                // run.options points at `options`
+  format::ZkManifest manifest;
+  std::unique_ptr<ZksObjectSink> sink;
+};
+Result<std::unique_ptr<ImportStart>> StartImport(const Repository& repo, const std::string& ensemble,
+                                                 const std::pair<std::string, std::string>& stamps,
+                                                 const std::string& archive, int zstd_level);
 
 // The snapshot_file and admin_url sources (zk_backup_snapshot.cc).
 Result<ZkBackupResult> BackupServerSnapshot(const ZkRun& run, const ZkBackupProgress& progress);

@@ -58,9 +58,7 @@ int RunBackupZookeeper(const BackupZookeeperFlags& f) {
   auto opened = f.repo.Open(backup::OpenMode::kCreateIfMissing);
   if (!opened.ok()) return Fail(opened.status());
   Progress progress(!f.no_progress);
-  auto result = backup::RunZkBackup(*opened->repo, o, [&](uint64_t znodes, uint64_t bytes) {
-    progress.Update("znodes", static_cast<int64_t>(znodes), 0, static_cast<int64_t>(znodes), static_cast<int64_t>(bytes));
-  });
+  auto result = backup::RunZkBackup(*opened->repo, o, progress.ZnodeCounter());
   progress.Close();
   if (!result.ok()) return Fail(result.status());
   const format::ZkManifest& m = result->manifest;

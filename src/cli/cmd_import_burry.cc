@@ -2,10 +2,9 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <cstdlib>
 
 #include "backup/burry_import.h"
-#include "cli/burry_source.h"
+#include "cli/archive_source.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
@@ -60,35 +59,20 @@ int RunImportBurry(const ImportBurryFlags& f) {
     }
   }
   o.cancel = daemon::InstallShutdownHandlers();
-  auto source = OpenBurrySource(f.repo, f.from);
+  auto source = OpenArchiveSource(f.repo, f.from, "s3://zk-backup/1483193387 (Burry's key is [PREFIX/]<snapshotid>)");
   if (!source.ok()) return Fail(source.status());
   o.archive = source->describe;
-  std::string temp;
-  std::string path;
-  if (source->local_path) {
-    path = *source->local_path;
-  } else {
-    const char* dir = std::getenv("TMPDIR");
-    auto downloaded = backup::DownloadToTempFile(*source->store, *source->key, dir != nullptr && *dir ? dir : "/tmp");
-    if (!downloaded.ok()) return Fail(downloaded.status().WithContext(fmt::format("download {}", source->describe)));
-    path = temp = *downloaded;
-  }
-  auto fail = [&](const Status& status) {
-    if (!temp.empty()) std::remove(temp.c_str());
-    return Fail(status);
-  };
+  auto local = LocalArchive::Fetch(*source);
+  if (!local.ok()) return Fail(local.status());
   // The archive is checked before the repository is opened (and perhaps created).
-  auto archive = burry::BurryArchive::Open(path, o.archive);
-  if (!archive.ok()) return fail(archive.status());
+  auto archive = burry::BurryArchive::Open(local->path(), o.archive);
+  if (!archive.ok()) return Fail(archive.status());
   auto opened = f.repo.Open(backup::OpenMode::kCreateIfMissing);
-  if (!opened.ok()) return fail(opened.status());
+  if (!opened.ok()) return Fail(opened.status());
   Progress progress(!f.no_progress);
-  auto result = backup::RunBurryImport(*opened->repo, **archive, o, [&](uint64_t znodes, uint64_t bytes) {
-    progress.Update("znodes", static_cast<int64_t>(znodes), 0, static_cast<int64_t>(znodes), static_cast<int64_t>(bytes));
-  });
+  auto result = backup::RunBurryImport(*opened->repo, **archive, o, progress.ZnodeCounter());
   progress.Close();
-  if (!result.ok()) return fail(result.status());
-  if (!temp.empty()) std::remove(temp.c_str());
+  if (!result.ok()) return Fail(result.status());
   const format::ZkManifest& m = result->manifest;
   for (const auto& w : m.warnings) log::Get("cli").warn("{}", w);
   std::printf(

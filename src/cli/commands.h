@@ -20,6 +20,8 @@ void RegisterRestoreKafka(CLI::App* restore, RunFunction* run);
 void RegisterImportSpredfast(CLI::App* import, RunFunction* run);
 // Adds `import burry`: converts a ZooKeeper backup made by Burry into a strata snapshot.
 void RegisterImportBurry(CLI::App* import, RunFunction* run);
+// Adds `import zoocreeper`: converts a ZooCreeper/zkr JSON backup into a strata snapshot.
+void RegisterImportZoocreeper(CLI::App* import, RunFunction* run);
 // Adds the top-level `list` subcommand to `app`.
 void RegisterList(CLI::App* app, RunFunction* run);
 // Adds the top-level `verify` subcommand to `app`.

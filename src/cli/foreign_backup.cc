@@ -8,7 +8,8 @@
 
 #include "backup/spredfast_import.h"
 #include "burry/burry_archive.h"
-#include "cli/burry_source.h"
+#include "cli/archive_source.h"
+#include "zoocreeper/zoocreeper_file.h"
 
 namespace strata::cli {
 namespace {
@@ -48,10 +49,18 @@ Status ExplainForeignBackup(const RepoFlags& repo, const Status& status) {
   if (auto path = LocalPath(repo.url)) {
     struct stat st {};
     if (::stat(path->c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-      if (!burry::BurryArchive::Open(*path, *path).ok()) return status;
-      return Status(status.code(), fmt::format("{} is a Burry backup (ZIP), not a strata repository; convert it "
-                                               "first with: {}",
-                                               *path, BurryCommand(*path)));
+      if (burry::BurryArchive::Open(*path, *path).ok()) {
+        return Status(status.code(), fmt::format("{} is a Burry backup (ZIP), not a strata repository; convert it "
+                                                 "first with: {}",
+                                                 *path, BurryCommand(*path)));
+      }
+      if (zoocreeper::LooksLikeBackup(*path)) {
+        return Status(status.code(),
+                      fmt::format("{} is a ZooCreeper backup (JSON), not a strata repository; convert it first with: "
+                                  "strata import zoocreeper --from {} --name ENSEMBLE --to NEW_REPOSITORY",
+                                  *path, *path));
+      }
+      return status;
     }
   }
   // Only a location that holds objects but no strata.json can hold a foreign backup.

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
       app.add_subcommand("import", "Convert another tool's backups into a strata repository")->require_subcommand(1);
   strata::cli::RegisterImportSpredfast(import, &run);
   strata::cli::RegisterImportBurry(import, &run);
+  strata::cli::RegisterImportZoocreeper(import, &run);
   strata::cli::RegisterList(&app, &run);
   strata::cli::RegisterVerify(&app, &run);
 

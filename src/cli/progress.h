@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace strata::cli {
@@ -17,6 +18,12 @@ class Progress {
   void Update(const std::string& what, int64_t done, int64_t total, int64_t records, int64_t bytes);
   // Ends a redrawn line so that following output starts on a new line.
   void Close();
+  // The callback ZooKeeper backups and imports report to (znodes and data bytes so far).
+  std::function<void(uint64_t, uint64_t)> ZnodeCounter() {
+    return [this](uint64_t znodes, uint64_t bytes) {
+      Update("znodes", static_cast<int64_t>(znodes), 0, static_cast<int64_t>(znodes), static_cast<int64_t>(bytes));
+    };
+  }
 
  private:
   bool enabled_;

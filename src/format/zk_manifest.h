@@ -65,11 +65,11 @@ struct ZkCounts {
 // read from ZooKeeper by strata: what the source recorded and what it lost. An optional
 // field of version 1: older readers ignore it, and the snapshot itself is a normal .zks.
 struct ZkImport {
-  std::string tool;           // "burry"
+  std::string tool;           // "burry", "zoocreeper"
   std::string archive;        // where it was read: a path or URL
   std::string source_id;      // the tool's own snapshot id, e.g. Burry's "1483193387"
   std::string source_date;    // the tool's snapshot time as it recorded it, "" if unknown
-  std::string acl;            // the ACL every imported znode got, e.g. "world:anyone:cdrwa"
+  std::string acl;            // the ACL every imported znode got, e.g. "world:anyone:cdrwa"; "" if kept
   std::vector<std::string> not_recorded;  // e.g. "acl", "stat", "type", "zxid"
   uint64_t implied = 0;       // znodes the archive implied (a path below them) but did not hold
   uint64_t skipped = 0;       // znodes left out (/zookeeper)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "core/bytes.h"
 #include "core/result.h"
@@ -34,5 +35,11 @@ class ChunkedReader {
   uint64_t offset_ = 0;
   Bytes buf_;
 };
+
+// Copies the object `key` of `store` into a new file in directory `dir` (8 MiB ranges,
+// so memory stays bounded) and returns the file's path; the caller deletes it. NotFound
+// if the object is missing; the store's errors; FailedPrecondition if the file cannot be
+// written. Used where a library needs a local file (libzip, zlib's gz reader).
+Result<std::string> DownloadToTempFile(ObjectStore& store, const ObjectKey& key, const std::string& dir);
 
 }  // namespace strata::storage

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "storage/fault_injecting_store.h"
@@ -76,6 +79,22 @@ TEST(ChunkedReaderTest, StoreErrorsComeThrough) {
   auto piece = r.Next();
   ASSERT_FALSE(piece.ok());
   EXPECT_EQ(piece.status().code(), StatusCode::kUnavailable);
+}
+
+TEST(ChunkedReaderTest, DownloadsAnObjectToAFile) {
+  MemoryStore store{"burry-download-test"};
+  std::string big(20u << 20, 'x');
+  for (size_t i = 0; i < big.size(); i += 4096) big[i] = static_cast<char>(i / 4096);
+  ASSERT_TRUE(store.Put(ObjectKey("zk-backup/1483193387"), big).ok());
+  auto path = DownloadToTempFile(store, ObjectKey("zk-backup/1483193387"), ::testing::TempDir());
+  ASSERT_TRUE(path.ok()) << path.status().ToString();
+  std::ifstream in(*path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  EXPECT_EQ(s.str(), big);
+  std::remove(path->c_str());
+  EXPECT_EQ(DownloadToTempFile(store, ObjectKey("nope"), ::testing::TempDir()).status().code(),
+            StatusCode::kNotFound);
 }
 
 }  // namespace

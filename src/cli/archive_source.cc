@@ -1,6 +1,11 @@
-#include "cli/burry_source.h"
+#include "cli/archive_source.h"
 
 #include <fmt/format.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "storage/chunked_reader.h"
 
 namespace strata::cli {
 
@@ -15,8 +20,8 @@ std::optional<std::string> LocalPath(std::string_view url) {
   return std::string(url);
 }
 
-Result<BurrySource> OpenBurrySource(const RepoFlags& flags, const std::string& from) {
-  BurrySource source;
+Result<ArchiveSource> OpenArchiveSource(const RepoFlags& flags, const std::string& from, std::string_view example) {
+  ArchiveSource source;
   if (auto path = LocalPath(from)) {
     source.local_path = *path;
     source.describe = *path;
@@ -26,13 +31,24 @@ Result<BurrySource> OpenBurrySource(const RepoFlags& flags, const std::string& f
   size_t scheme_end = from.find("://") + 3;
   if (slash == std::string::npos || slash < scheme_end || slash + 1 == from.size()) {
     return InvalidArgumentError(fmt::format(
-        "--from {}: name the archive object, e.g. s3://zk-backup/1483193387 (Burry's key is [PREFIX/]<snapshotid>)",
-        from));
+        "--from {}: name the archive object, e.g. {}", from, example));
   }
   STRATA_ASSIGN_OR_RETURN(source.store, flags.OpenStore(from.substr(0, slash), false));
   source.key = storage::ObjectKey(from.substr(slash + 1));
   source.describe = source.store->Describe(*source.key);
   return source;
+}
+
+Result<LocalArchive> LocalArchive::Fetch(const ArchiveSource& source) {
+  if (source.local_path) return LocalArchive(*source.local_path, false);
+  const char* dir = std::getenv("TMPDIR");
+  auto copied = storage::DownloadToTempFile(*source.store, *source.key, dir != nullptr && *dir ? dir : "/tmp");
+  if (!copied.ok()) return copied.status().WithContext(fmt::format("download {}", source.describe));
+  return LocalArchive(*copied, true);
+}
+
+LocalArchive::~LocalArchive() {
+  if (temporary_) std::remove(path_.c_str());
 }
 
 }  // namespace strata::cli
