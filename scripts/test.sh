@@ -33,7 +33,7 @@ step "set-up"
 scripts/setup.sh
 
 step "build"
-# A unity build: 16 files per compiler run, about half the CPU time of a fresh build.
+# A unity build: 16 files per compiler run, about half the CPU time of compiling file by file.
 unity=(-DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16)
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${unity[@]}" >/dev/null
 ninja -C build
