@@ -23,6 +23,8 @@ Result<ZkBackupResult> RunZoocreeperImport(const Repository& repo, const std::st
 
   std::string root;  // the first znode: the snapshot's root
   uint64_t ephemeral = 0;
+  uint64_t no_acl = 0;
+  std::string first_no_acl;
   format::ZNode node;
   node.type_source = format::TypeSource::kClientWalk;
   auto read = zoocreeper::ReadBackup(path, o.archive, [&](const zoocreeper::BackupZnode& z) -> Status {
@@ -44,6 +46,10 @@ Result<ZkBackupResult> RunZoocreeperImport(const Repository& repo, const std::st
     node.path = std::move(relative);
     node.data = z.data;
     node.acl = z.acl;
+    if (node.acl.empty()) {  // ZooKeeper refuses a create without ACL entries
+      node.acl = {format::ZnodeAcl{31, "world", "anyone"}};
+      if (no_acl++ == 0) first_no_acl = z.path;
+    }
     node.stat = z.stat;
     node.type = z.stat.ephemeral_owner != 0 ? format::NodeType::kEphemeral : format::NodeType::kPersistentOrExtended;
     if (node.type == format::NodeType::kEphemeral) ++ephemeral;
@@ -71,6 +77,11 @@ Result<ZkBackupResult> RunZoocreeperImport(const Repository& repo, const std::st
   if (ephemeral > 0) {
     warnings.push_back(fmt::format(
         "{} ephemeral znodes were recorded (ZooCreeper's --backup-ephemeral); restore leaves them out", ephemeral));
+  }
+  if (no_acl > 0) {
+    warnings.push_back(fmt::format(
+        "{} znodes had an empty ACL list (e.g. {}), which ZooKeeper refuses: stored with world:anyone:cdrwa", no_acl,
+        first_no_acl));
   }
   if (read->ignored_fields > 0) {
     warnings.push_back(fmt::format("{} fields that ZooCreeper does not write were ignored", read->ignored_fields));

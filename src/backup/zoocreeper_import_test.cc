@@ -68,11 +68,16 @@ TEST(ZoocreeperImportTest, RootTreeSkipsZookeeperAndKeepsEphemeralsAsEphemeral) 
   EXPECT_EQ((*nodes)[1].stat.cversion, 2);
   EXPECT_EQ((*nodes)[1].stat.version, 1);
   EXPECT_EQ((*nodes)[2].type, format::NodeType::kEphemeral);
+  EXPECT_EQ((*nodes)[2].acl, (std::vector<format::ZnodeAcl>{{31, "world", "anyone"}}));  // was []
   EXPECT_FALSE((*nodes)[2].data.has_value());
   EXPECT_EQ((*nodes)[3].path, "/z");
-  bool warned_fields = false;
-  for (const auto& w : m.warnings) warned_fields |= w.find("1 fields") != std::string::npos;
+  bool warned_fields = false, warned_acl = false;
+  for (const auto& w : m.warnings) {
+    warned_fields |= w.find("1 fields") != std::string::npos;
+    warned_acl |= w.find("1 znodes had an empty ACL list (e.g. /a/eph)") != std::string::npos;
+  }
   EXPECT_TRUE(warned_fields);
+  EXPECT_TRUE(warned_acl);
   // The same again: refused, the snapshot exists.
   auto again = RunZoocreeperImport(f.repo, Write("root.json", text), Options());
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);

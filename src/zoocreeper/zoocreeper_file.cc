@@ -363,8 +363,9 @@ bool LooksLikeBackup(const std::string& path) {
   std::string_view s(head.data(), static_cast<size_t>(n));
   size_t brace = s.find_first_not_of(" \t\r\n");
   if (brace == std::string_view::npos || s[brace] != '{') return false;
-  size_t quote = s.find_first_not_of(" \t\r\n", brace + 1);
-  return quote != std::string_view::npos && s.substr(quote).starts_with("\"/");
+  size_t next = s.find_first_not_of(" \t\r\n", brace + 1);
+  // "{}" too: ZooCreeper writes an empty object when its root path did not exist.
+  return next != std::string_view::npos && (s.substr(next).starts_with("\"/") || s[next] == '}');
 }
 
 }  // namespace strata::zoocreeper

@@ -42,8 +42,8 @@ struct ReadStats {
 using Visitor = std::function<Status(const BackupZnode&)>;
 Result<ReadStats> ReadBackup(const std::string& path, const std::string& name, const Visitor& visit);
 
-// True if the file at `path` starts like a ZooCreeper backup ('{' then a '"/' key,
-// after gzip if it is compressed): cheap, for hints.
+// True if the file at `path` starts like a ZooCreeper backup ('{' then a '"/' key, or
+// an empty object; after gzip if it is compressed): cheap, for hints.
 bool LooksLikeBackup(const std::string& path);
 
 // Standard base64 (RFC 4648, '=' padding, as Jackson writes binary values). Line breaks

@@ -160,6 +160,7 @@ TEST_F(ZoocreeperFileTest, MissingFileIsNotFound) {
 TEST_F(ZoocreeperFileTest, LooksLikeBackup) {
   EXPECT_TRUE(LooksLikeBackup(Write("l.json", kSample)));
   EXPECT_TRUE(LooksLikeBackup(Write("l.json.gz", kSample, true)));
+  EXPECT_TRUE(LooksLikeBackup(Write("e.json", "{ }")));  // its root path was missing
   EXPECT_FALSE(LooksLikeBackup(Write("o.json", R"({"topics":[]})")));
   EXPECT_FALSE(LooksLikeBackup(Write("t.txt", "hello")));
 }
